@@ -1,0 +1,174 @@
+import * as Y from 'yjs';
+import {
+	CONTACT_LANGUAGES,
+	SALUTATIONS,
+	emptyContactFields,
+	isEmailPurpose,
+	parseChannelId,
+	parseContactId,
+	parseGroupId,
+	sortChannels,
+	CHANNEL_KINDS,
+	type Channel,
+	type ChannelKind,
+	type Contact,
+	type ContactEdit,
+	type ContactFields,
+	type ContactId,
+	type ContactKind
+} from '../domain';
+
+/**
+ * The shape of a contact document:
+ * - `fields`: Y.Map of scalar fields (ContactFields);
+ * - `channels`: Y.Map<channelId, Y.Map> with kind, value, normalized, label, purpose, order. A keyed
+ *   map with fractional order keys survives concurrent reordering, where delete+insert in a
+ *   Y.Array would duplicate entries;
+ * - `groups`: Y.Map<groupId, true> used as a set.
+ */
+export const CONTACT_MAPS = { fields: 'fields', channels: 'channels', groups: 'groups' } as const;
+
+/** The transaction origin of edits made on this device; everything else came from storage or a peer. */
+export const LOCAL_ORIGIN = 'local';
+
+export function newContactDoc(id: ContactId): Y.Doc {
+	return new Y.Doc({ guid: id, gc: true });
+}
+
+function fieldsMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap(CONTACT_MAPS.fields);
+}
+function channelsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+	return doc.getMap(CONTACT_MAPS.channels);
+}
+function groupsMap(doc: Y.Doc): Y.Map<true> {
+	return doc.getMap(CONTACT_MAPS.groups);
+}
+
+const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+const bool = (v: unknown): boolean => v === true;
+function oneOf<T extends string>(values: readonly T[], v: unknown, fallback: T): T {
+	return typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : fallback;
+}
+
+/**
+ * Reads the fields as a domain object. Every value is checked: a document may come from another
+ * device running another version, so unknown or malformed values fall back to defaults.
+ */
+export function readFields(doc: Y.Doc): ContactFields {
+	const m = fieldsMap(doc);
+	const kind: ContactKind = m.get('kind') === 'company' ? 'company' : 'person';
+	const d = emptyContactFields(kind);
+	return {
+		kind,
+		companyName: str(m.get('companyName')),
+		salutation: oneOf(SALUTATIONS, m.get('salutation'), d.salutation),
+		title: str(m.get('title')),
+		firstName: str(m.get('firstName')),
+		lastName: str(m.get('lastName')),
+		department: str(m.get('department')),
+		street: str(m.get('street')),
+		zip: str(m.get('zip')),
+		city: str(m.get('city')),
+		country: str(m.get('country'), d.country),
+		language: oneOf(CONTACT_LANGUAGES, m.get('language'), d.language),
+		profile: str(m.get('profile')),
+		matchcode: str(m.get('matchcode')),
+		notes: str(m.get('notes')),
+		parentId: parseContactId(m.get('parentId')),
+		inheritAddress: bool(m.get('inheritAddress')),
+		inheritGroups: bool(m.get('inheritGroups'))
+	};
+}
+
+function readChannel(key: string, m: Y.Map<unknown>): Channel | null {
+	const id = parseChannelId(key);
+	if (!id) return null;
+	const kind = oneOf<ChannelKind>(CHANNEL_KINDS, m.get('kind'), 'phone');
+	const purpose = m.get('purpose');
+	return {
+		id,
+		kind,
+		value: str(m.get('value')),
+		normalized: str(m.get('normalized')),
+		label: str(m.get('label')),
+		purpose: kind === 'email' && isEmailPurpose(purpose) ? purpose : null,
+		order: str(m.get('order'), 'a0')
+	};
+}
+
+/** Reads the whole contact (own values only) from its document. */
+export function readContact(doc: Y.Doc): Contact {
+	const id = parseContactId(doc.guid);
+	if (!id) throw new Error(`Not a contact document: ${doc.guid}`);
+	const channels: Channel[] = [];
+	channelsMap(doc).forEach((m, key) => {
+		const c = m instanceof Y.Map ? readChannel(key, m) : null;
+		if (c) channels.push(c);
+	});
+	const groups = [...groupsMap(doc).keys()].map(parseGroupId).filter((g) => g !== null);
+	return { id, ...readFields(doc), channels: sortChannels(channels), groups: groups.sort() };
+}
+
+/** True once the document has received its creating update (a `kind` field). */
+export function isInitialized(doc: Y.Doc): boolean {
+	return fieldsMap(doc).has('kind');
+}
+
+/** Writes the initial state of a new contact. */
+export function initContact(doc: Y.Doc, fields: ContactFields, origin: unknown = LOCAL_ORIGIN): void {
+	doc.transact(() => {
+		const m = fieldsMap(doc);
+		for (const [k, v] of Object.entries(fields)) m.set(k, v);
+	}, origin);
+}
+
+function applyOne(doc: Y.Doc, edit: ContactEdit): void {
+	switch (edit.type) {
+		case 'set':
+			fieldsMap(doc).set(edit.field, edit.value);
+			return;
+		case 'setParent':
+			fieldsMap(doc).set('parentId', edit.parentId);
+			return;
+		case 'addChannel': {
+			const m = new Y.Map<unknown>();
+			const { id, ...rest } = edit.channel;
+			for (const [k, v] of Object.entries(rest)) m.set(k, v);
+			channelsMap(doc).set(id, m);
+			return;
+		}
+		case 'updateChannel': {
+			const m = channelsMap(doc).get(edit.id);
+			if (!m) return;
+			for (const [k, v] of Object.entries(edit.patch)) if (m.get(k) !== v) m.set(k, v);
+			return;
+		}
+		case 'removeChannel':
+			channelsMap(doc).delete(edit.id);
+			return;
+		case 'moveChannel':
+			channelsMap(doc).get(edit.id)?.set('order', edit.order);
+			return;
+		case 'addGroup':
+			groupsMap(doc).set(edit.id, true);
+			return;
+		case 'removeGroup':
+			groupsMap(doc).delete(edit.id);
+			return;
+	}
+}
+
+/**
+ * Applies validated edits in one Yjs transaction, so they become one update, one history entry and
+ * one stored row. Setting a field to the value it already has writes nothing.
+ */
+export function applyContactEdits(doc: Y.Doc, edits: readonly ContactEdit[], origin: unknown = LOCAL_ORIGIN): void {
+	doc.transact(() => {
+		const fields = fieldsMap(doc);
+		for (const edit of edits) {
+			if (edit.type === 'set' && fields.get(edit.field) === edit.value) continue;
+			applyOne(doc, edit);
+		}
+	}, origin);
+}

@@ -1,0 +1,2 @@
+export * from './contact-doc';
+export * from './workspace-doc';

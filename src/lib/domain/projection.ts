@@ -1,0 +1,154 @@
+import { preferredChannel, isPhoneLike, sortChannels } from './channels';
+import type { ContactId, GroupId } from './ids';
+import { effectiveValues, pickAddress, type InheritanceSource } from './inheritance';
+import { displayName, sortKey } from './names';
+import { phoneSearchDigits } from './phone';
+import { searchTokens } from './search';
+import type { Address, Contact, ContactKind } from './types';
+
+/**
+ * One flat row per contact: what lists and search read, so they never load a document. Derived
+ * from the contact and its parent's row; it can always be rebuilt from the documents.
+ */
+export interface ContactRow {
+	/** Primary key: sort key, NUL, id. Keeps the table in list order, so ordered reads are key reads. */
+	key: string;
+	id: ContactId;
+	kind: ContactKind;
+	displayName: string;
+	sortKey: string;
+	matchcode: string;
+	firstName: string;
+	lastName: string;
+	department: string;
+	parentId: ContactId | null;
+	/** Display name of the parent, '' without one (or while it is unknown). */
+	parentName: string;
+	inheritAddress: boolean;
+	inheritGroups: boolean;
+	/** The contact's own values, kept so a parent's change can re-derive this row without the document. */
+	ownAddress: Address;
+	ownGroups: GroupId[];
+	/** Effective values (own or inherited). */
+	companyName: string;
+	street: string;
+	zip: string;
+	city: string;
+	country: string;
+	groups: GroupId[];
+	addressFrom: ContactId | null;
+	groupsFrom: ContactId | null;
+	/** Preferred phone as typed, its E.164 form, and the preferred e-mail. */
+	phone: string;
+	phoneE164: string;
+	email: string;
+	/** Every e-mail (normalized) and every phone-like number (E.164). */
+	emails: string[];
+	phones: string[];
+	tokens: string[];
+	updatedAt: number;
+}
+
+/** What a child row needs of its parent row. */
+export function rowAsParent(row: ContactRow): InheritanceSource {
+	return {
+		id: row.id,
+		displayName: row.displayName,
+		address: pickAddress(row),
+		groups: row.groups
+	};
+}
+
+export function rowKey(sort: string, id: ContactId): string {
+	return `${sort}\u0000${id}`;
+}
+
+/** Row fields that come from the contact alone (no parent). */
+type RowBase = Omit<
+	ContactRow,
+	| 'key'
+	| 'parentName'
+	| 'companyName'
+	| 'street'
+	| 'zip'
+	| 'city'
+	| 'country'
+	| 'groups'
+	| 'addressFrom'
+	| 'groupsFrom'
+	| 'tokens'
+>;
+
+function deriveRow(base: RowBase, parent: InheritanceSource | null): ContactRow {
+	const eff = effectiveValues(
+		{
+			parentId: base.parentId,
+			inheritAddress: base.inheritAddress,
+			inheritGroups: base.inheritGroups,
+			address: base.ownAddress,
+			groups: base.ownGroups
+		},
+		parent
+	);
+	const parentName = parent && parent.id === base.parentId ? parent.displayName : '';
+	const tokens = searchTokens({
+		texts: [
+			base.displayName,
+			eff.address.companyName,
+			parentName,
+			base.matchcode,
+			eff.address.city,
+			eff.address.zip,
+			...base.emails
+		],
+		phoneDigits: base.phones.flatMap(phoneSearchDigits)
+	});
+	return {
+		...base,
+		key: rowKey(base.sortKey, base.id),
+		parentName,
+		...eff.address,
+		groups: eff.groups,
+		addressFrom: eff.addressFrom?.id ?? null,
+		groupsFrom: eff.groupsFrom?.id ?? null,
+		tokens
+	};
+}
+
+/** Projects a contact (own values from its document) and its parent's row into a list row. */
+export function projectContact(contact: Contact, parent: InheritanceSource | null, updatedAt: number): ContactRow {
+	const channels = sortChannels(contact.channels);
+	const phone = preferredChannel(channels, 'phone');
+	const email = preferredChannel(channels, 'email');
+	const name = displayName(contact);
+	return deriveRow(
+		{
+			id: contact.id,
+			kind: contact.kind,
+			displayName: name,
+			sortKey: sortKey(contact),
+			matchcode: contact.matchcode,
+			firstName: contact.firstName,
+			lastName: contact.lastName,
+			department: contact.department,
+			parentId: contact.parentId,
+			inheritAddress: contact.inheritAddress,
+			inheritGroups: contact.inheritGroups,
+			ownAddress: pickAddress(contact),
+			ownGroups: [...contact.groups],
+			phone: phone?.value ?? '',
+			phoneE164: phone?.normalized ?? '',
+			email: email?.value ?? '',
+			emails: channels.filter((c) => c.kind === 'email').map((c) => c.normalized),
+			phones: channels.filter((c) => isPhoneLike(c.kind)).map((c) => c.normalized),
+			updatedAt
+		},
+		parent
+	);
+}
+
+/** Re-derives a row after its parent changed, without the contact's document. */
+export function reprojectRow(row: ContactRow, parent: InheritanceSource | null): ContactRow {
+	// Every derived field is written again by deriveRow; the row's own values are its base.
+	return deriveRow(row, parent);
+}

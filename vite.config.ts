@@ -1,0 +1,75 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { svelteTesting } from '@testing-library/svelte/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [
+		sveltekit(),
+		SvelteKitPWA({
+			registerType: 'autoUpdate',
+			injectRegister: false,
+			kit: { adapterFallback: 'index.html', spa: true },
+			manifest: {
+				name: 'Kontor',
+				short_name: 'Kontor',
+				description: 'Offline-Adressbuch für kleine Unternehmen',
+				lang: 'de',
+				start_url: '/',
+				scope: '/',
+				display: 'standalone',
+				background_color: '#f6f7f9',
+				theme_color: '#1f4e79',
+				icons: [
+					{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+					{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+					{ src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' }
+				]
+			},
+			workbox: {
+				globPatterns: ['client/**/*.{js,css,ico,png,svg,webmanifest}'],
+				navigateFallback: '/',
+				navigateFallbackDenylist: [/^\/api\//, /^\/sync/]
+			}
+		})
+	],
+	test: {
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'unit',
+					environment: 'node',
+					include: [
+						'tests/domain/**/*.test.ts',
+						'tests/crdt/**/*.test.ts',
+						'tests/store/**/*.test.ts',
+						'tests/sync-server/**/*.test.ts'
+					]
+				}
+			},
+			{
+				extends: true,
+				plugins: [svelteTesting()],
+				test: {
+					name: 'component',
+					environment: 'jsdom',
+					include: ['tests/ui/**/*.test.ts'],
+					setupFiles: ['src/vitest-setup.ts']
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'e2e',
+					environment: 'node',
+					include: ['tests/e2e/**/*.test.ts'],
+					globalSetup: ['tests/e2e/global-setup.ts'],
+					fileParallelism: false,
+					testTimeout: 60_000,
+					hookTimeout: 60_000
+				}
+			}
+		]
+	}
+});
