@@ -1,5 +1,18 @@
 import type { ChannelId, ContactId, GroupId } from './ids';
-import type { Channel, ContactFields } from './types';
+import type { InheritanceSource } from './inheritance';
+import { nextMatchcode } from './names';
+import { ADDRESS_FIELDS, type Channel, type ChannelKind, type Contact, type ContactFields } from './types';
+import {
+	MAX_FIELD_LENGTH,
+	MAX_TEXT_LENGTH,
+	isContactLanguage,
+	isCountryCode,
+	isEmailPurpose,
+	isSalutation,
+	validateChannelValue,
+	type Validated,
+	type ValidationError
+} from './validation';
 
 /** Scalar fields a user edits directly; kind is fixed at creation, the parent moves with `setParent`. */
 export type EditableField = Exclude<keyof ContactFields, 'kind' | 'parentId'>;
@@ -19,3 +32,116 @@ export type ContactEdit =
 	| { type: 'moveChannel'; id: ChannelId; order: string }
 	| { type: 'addGroup'; id: GroupId }
 	| { type: 'removeGroup'; id: GroupId };
+
+const BOOLEAN_FIELDS: readonly EditableField[] = ['inheritAddress', 'inheritGroups'];
+const LONG_TEXT_FIELDS: readonly EditableField[] = ['notes', 'profile'];
+
+/** A rejected edit: which one and why. */
+export type EditRejection = { ok: false; error: ValidationError; index: number };
+
+function checkSet(field: EditableField, value: unknown): ValidationError | null {
+	if (BOOLEAN_FIELDS.includes(field)) return typeof value === 'boolean' ? null : 'required';
+	if (typeof value !== 'string') return 'required';
+	const max = LONG_TEXT_FIELDS.includes(field) ? MAX_TEXT_LENGTH : MAX_FIELD_LENGTH;
+	if (value.length > max) return 'tooLong';
+	if (field === 'country' && !isCountryCode(value)) return 'countryInvalid';
+	if (field === 'language' && !isContactLanguage(value)) return 'languageInvalid';
+	if (field === 'salutation' && !isSalutation(value)) return 'salutationInvalid';
+	return null;
+}
+
+function checkChannel(
+	kind: ChannelKind,
+	value: string,
+	purpose: unknown,
+	country: string
+): Validated<{ value: string; normalized: string }> {
+	if (purpose !== null && purpose !== undefined && (kind !== 'email' || !isEmailPurpose(purpose)))
+		return { ok: false, error: 'purposeInvalid' };
+	return validateChannelValue(kind, value, country);
+}
+
+/**
+ * Checks edits against the contact they apply to and normalizes channel values (E.164, lower-case
+ * e-mail) so every device stores the same form. Hierarchy moves are checked by the store, which
+ * knows the other contacts.
+ */
+export function validateEdits(
+	contact: Contact,
+	edits: readonly ContactEdit[]
+): { ok: true; value: ContactEdit[] } | EditRejection {
+	const out: ContactEdit[] = [];
+	let country = contact.country;
+	for (const e of edits)
+		if (e.type === 'set' && e.field === 'country' && typeof e.value === 'string')
+			country = e.value.trim().toUpperCase();
+	for (const [index, edit] of edits.entries()) {
+		if (edit.type === 'set') {
+			const value = typeof edit.value === 'string' && edit.field !== 'notes' ? edit.value.trim() : edit.value;
+			const error = checkSet(
+				edit.field,
+				edit.field === 'country' && typeof value === 'string' ? value.toUpperCase() : value
+			);
+			if (error) return { ok: false, error, index };
+			out.push({ ...edit, value: edit.field === 'country' ? String(value).toUpperCase() : value });
+		} else if (edit.type === 'addChannel') {
+			const c = edit.channel;
+			const checked = checkChannel(c.kind, c.value, c.purpose, country);
+			if (!checked.ok) return { ...checked, index };
+			if (c.label.length > MAX_FIELD_LENGTH) return { ok: false, error: 'tooLong', index };
+			out.push({ type: 'addChannel', channel: { ...c, ...checked.value, label: c.label.trim() } });
+		} else if (edit.type === 'updateChannel') {
+			const existing = contact.channels.find((c) => c.id === edit.id);
+			if (!existing) continue;
+			const patch: ChannelPatch = { ...edit.patch };
+			if (patch.value !== undefined) {
+				const checked = checkChannel(existing.kind, patch.value, patch.purpose ?? existing.purpose, country);
+				if (!checked.ok) return { ...checked, index };
+				Object.assign(patch, checked.value);
+			} else if (patch.purpose !== undefined && patch.purpose !== null) {
+				if (existing.kind !== 'email' || !isEmailPurpose(patch.purpose))
+					return { ok: false, error: 'purposeInvalid', index };
+			}
+			if (patch.label !== undefined) {
+				if (patch.label.length > MAX_FIELD_LENGTH) return { ok: false, error: 'tooLong', index };
+				patch.label = patch.label.trim();
+			}
+			out.push({ type: 'updateChannel', id: edit.id, patch });
+		} else {
+			out.push(edit);
+		}
+	}
+	return { ok: true, value: out };
+}
+
+const NAME_FIELDS: readonly EditableField[] = ['companyName', 'firstName', 'lastName'];
+
+/**
+ * Adds the edits that keep a contact consistent with what the user did: the matchcode follows a
+ * name change until the user typed one of their own, and switching inheritance off keeps the values
+ * that were shown (the parent's) as the contact's own, so nothing visibly changes.
+ */
+export function completeEdits(
+	contact: Contact,
+	edits: readonly ContactEdit[],
+	parent: InheritanceSource | null
+): ContactEdit[] {
+	const out = [...edits];
+	const sets = new Map(edits.flatMap((e) => (e.type === 'set' ? [[e.field, e.value] as const] : [])));
+	if (!sets.has('matchcode') && NAME_FIELDS.some((f) => sets.has(f))) {
+		const after = { ...contact, ...Object.fromEntries(sets) } as Contact;
+		const matchcode = nextMatchcode(contact, after);
+		if (matchcode !== contact.matchcode) out.push({ type: 'set', field: 'matchcode', value: matchcode });
+	}
+	const usable = parent && parent.id === contact.parentId ? parent : null;
+	if (usable && contact.inheritAddress && sets.get('inheritAddress') === false) {
+		for (const f of ADDRESS_FIELDS)
+			if (!sets.has(f)) out.push({ type: 'set', field: f, value: usable.address[f] });
+	}
+	if (usable && contact.inheritGroups && sets.get('inheritGroups') === false) {
+		const own = new Set(contact.groups);
+		for (const g of usable.groups) if (!own.has(g)) out.push({ type: 'addGroup', id: g });
+		for (const g of contact.groups) if (!usable.groups.includes(g)) out.push({ type: 'removeGroup', id: g });
+	}
+	return out;
+}

@@ -8,7 +8,11 @@ export type ParentLookup = (id: ContactId) => ContactId | null | undefined;
  * May `child` be put under `newParent`? Refused when the parent is the contact itself, unknown, or
  * one of its descendants (the move would make the contact its own ancestor).
  */
-export function checkParent(child: ContactId, newParent: ContactId | null, parentOf: ParentLookup): Validated<null> {
+export function checkParent(
+	child: ContactId,
+	newParent: ContactId | null,
+	parentOf: ParentLookup
+): Validated<null> {
 	if (newParent === null) return { ok: true, value: null };
 	if (newParent === child) return { ok: false, error: 'parentSelf' };
 	const seen = new Set<ContactId>();

@@ -38,7 +38,10 @@ export function pickAddress(source: Address): Address {
  * change in the parent shows in every inheriting child at once. A missing parent (not synced yet,
  * or deleted) falls back to the contact's own values.
  */
-export function effectiveValues(contact: InheritingContact, parent: InheritanceSource | null): EffectiveValues {
+export function effectiveValues(
+	contact: InheritingContact,
+	parent: InheritanceSource | null
+): EffectiveValues {
 	const usable = parent && contact.parentId === parent.id ? parent : null;
 	const addressFrom = contact.inheritAddress ? usable : null;
 	const groupsFrom = contact.inheritGroups ? usable : null;

@@ -46,7 +46,17 @@ export interface ContactRow {
 	emails: string[];
 	phones: string[];
 	tokens: string[];
+	/** List filters this row passes, one index entry each: `k:<kind>`, `g:<group>`, `kg:<kind>:<group>`. */
+	filters: string[];
 	updatedAt: number;
+}
+
+/** The filter entry a list filter looks up; null when nothing is filtered. */
+export function filterKey(kind: ContactKind | null, group: GroupId | null): string | null {
+	if (kind && group) return `kg:${kind}:${group}`;
+	if (kind) return `k:${kind}`;
+	if (group) return `g:${group}`;
+	return null;
 }
 
 /** What a child row needs of its parent row. */
@@ -77,6 +87,7 @@ type RowBase = Omit<
 	| 'addressFrom'
 	| 'groupsFrom'
 	| 'tokens'
+	| 'filters'
 >;
 
 function deriveRow(base: RowBase, parent: InheritanceSource | null): ContactRow {
@@ -111,12 +122,17 @@ function deriveRow(base: RowBase, parent: InheritanceSource | null): ContactRow 
 		groups: eff.groups,
 		addressFrom: eff.addressFrom?.id ?? null,
 		groupsFrom: eff.groupsFrom?.id ?? null,
-		tokens
+		tokens,
+		filters: [`k:${base.kind}`, ...eff.groups.flatMap((g) => [`g:${g}`, `kg:${base.kind}:${g}`])]
 	};
 }
 
 /** Projects a contact (own values from its document) and its parent's row into a list row. */
-export function projectContact(contact: Contact, parent: InheritanceSource | null, updatedAt: number): ContactRow {
+export function projectContact(
+	contact: Contact,
+	parent: InheritanceSource | null,
+	updatedAt: number
+): ContactRow {
 	const channels = sortChannels(contact.channels);
 	const phone = preferredChannel(channels, 'phone');
 	const email = preferredChannel(channels, 'email');

@@ -32,7 +32,10 @@ export function validateEmail(input: string): Validated<{ value: string; normali
 	return { ok: true, value: { value, normalized: value.toLowerCase() } };
 }
 
-export function validatePhone(input: string, country: string): Validated<{ value: string; normalized: string }> {
+export function validatePhone(
+	input: string,
+	country: string
+): Validated<{ value: string; normalized: string }> {
 	const value = input.trim();
 	if (value === '') return { ok: false, error: 'required' };
 	if (value.length > 40) return { ok: false, error: 'tooLong' };

@@ -1,0 +1,454 @@
+import * as Y from 'yjs';
+import {
+	LOCAL_ORIGIN,
+	WORKSPACE_DOC_ID,
+	applyContactEdits,
+	applyWorkspaceEdits,
+	initContact,
+	isInitialized,
+	newContactDoc,
+	newWorkspaceDoc,
+	readContact,
+	readGroups,
+	type WorkspaceEdit
+} from '../crdt';
+import {
+	checkParent,
+	completeEdits,
+	emptyContactFields,
+	filterKey,
+	newContactId,
+	newDeviceId,
+	parseSearchQuery,
+	rowAsParent,
+	suggestMatchcode,
+	validateEdits,
+	type Contact,
+	type ContactEdit,
+	type ContactFields,
+	type ContactGroup,
+	type ContactId,
+	type ContactKind,
+	type ContactRow,
+	type DeviceId,
+	type GroupId,
+	type InheritanceSource,
+	type ValidationError
+} from '../domain';
+import { createDatabase, DEFAULT_DB_NAME, type KontorDexie } from './db';
+import { DocCache, type DocEntry } from './doc-cache';
+import { classifyStorageError, StorageError } from './errors';
+import { projectAll, writeProjection } from './projection-writer';
+import { intersectSorted } from './sorted-keys';
+
+/** What changed: documents that got an update, and projection rows that were rewritten. */
+export interface StoreChange {
+	docIds: string[];
+	rowIds: string[];
+	/** True when the change was made in another tab of this device. */
+	remote: boolean;
+}
+
+/** The outcome of an edit the user made; storage failures throw a `StorageError` instead. */
+export type EditResult = { ok: true } | { ok: false; error: ValidationError | 'notFound'; index: number };
+
+/** List filters; null means "all". */
+export interface ListFilter {
+	query?: string;
+	kind?: ContactKind | null;
+	group?: GroupId | null;
+}
+
+export interface NewContact {
+	fields?: Partial<ContactFields>;
+	edits?: ContactEdit[];
+}
+
+export interface StoreOptions {
+	/** IndexedDB database name; tests use a fresh one each. */
+	name?: string;
+	/** Called when another tab keeps an older version of the database open. */
+	onBlocked?: () => void;
+	/** Called when the database was closed under us (a newer version opened elsewhere). */
+	onClosed?: (error: StorageError) => void;
+}
+
+const COMPACT_AFTER_ROWS = 64;
+
+/** Collects the update a transaction produces on a document (nothing when nothing changed). */
+function capture(doc: Y.Doc, run: () => void): Uint8Array | null {
+	const updates: Uint8Array[] = [];
+	const onUpdate = (update: Uint8Array, origin: unknown) => {
+		if (origin === LOCAL_ORIGIN) updates.push(update);
+	};
+	doc.on('update', onUpdate);
+	try {
+		doc.transact(run, LOCAL_ORIGIN);
+	} finally {
+		doc.off('update', onUpdate);
+	}
+	if (updates.length === 0) return null;
+	return updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
+}
+
+/**
+ * The device's contact store: Yjs documents persisted as updates in IndexedDB, a projection for
+ * lists and search, and change notifications within and across tabs. The UI reaches it through
+ * small reactive adapters, never directly to Dexie or Yjs.
+ */
+export class KontorStore {
+	readonly #db: KontorDexie;
+	readonly #contacts: DocCache;
+	readonly #workspace: DocCache;
+	readonly #listeners = new Set<(change: StoreChange) => void>();
+	readonly #channel: BroadcastChannel | null;
+	#author = '';
+
+	private constructor(
+		db: KontorDexie,
+		readonly deviceId: DeviceId
+	) {
+		this.#db = db;
+		this.#contacts = new DocCache(db, (id) => newContactDoc(id as ContactId));
+		this.#workspace = new DocCache(db, () => newWorkspaceDoc(), 1);
+		this.#channel =
+			typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`kontor:${db.name}`);
+		this.#channel?.addEventListener('message', (event: MessageEvent<Omit<StoreChange, 'remote'>>) => {
+			void this.#onRemote(event.data);
+		});
+	}
+
+	/** Opens (and on first use creates) the device database. */
+	static async open(options: StoreOptions = {}): Promise<KontorStore> {
+		if (typeof indexedDB === 'undefined') throw new StorageError('unavailable');
+		const db = createDatabase(options.name ?? DEFAULT_DB_NAME);
+		db.on('blocked', () => options.onBlocked?.());
+		db.on('versionchange', () => {
+			db.close();
+			options.onClosed?.(new StorageError('version'));
+			return false;
+		});
+		try {
+			await db.open();
+			let device = (await db.meta.get('deviceId'))?.value as DeviceId | undefined;
+			if (!device) {
+				device = newDeviceId();
+				await db.meta.put({ key: 'deviceId', value: device });
+			}
+			const store = new KontorStore(db, device);
+			store.#author = String((await db.meta.get('profileName'))?.value ?? '');
+			return store;
+		} catch (error) {
+			db.close();
+			throw classifyStorageError(error);
+		}
+	}
+
+	get databaseName(): string {
+		return this.#db.name;
+	}
+
+	/** The local profile name recorded as author of this device's edits. */
+	get author(): string {
+		return this.#author;
+	}
+
+	async setAuthor(name: string): Promise<void> {
+		this.#author = name.trim();
+		await this.#guard(() => this.#db.meta.put({ key: 'profileName', value: this.#author }));
+	}
+
+	/** Subscribes to changes made in this tab and in other tabs; returns the unsubscribe function. */
+	subscribe(listener: (change: StoreChange) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	close(): void {
+		this.#channel?.close();
+		this.#contacts.clear();
+		this.#workspace.clear();
+		this.#db.close();
+	}
+
+	// ---- reads: lists and search (projection only) ----
+
+	/** Row keys of the contacts a filter selects, in list order (German collation). */
+	async listKeys(filter: ListFilter = {}): Promise<string[]> {
+		return this.#guard(async () => {
+			const terms = parseSearchQuery(filter.query ?? '');
+			const facet = filterKey(filter.kind ?? null, filter.group ?? null);
+			if (terms.length === 0) {
+				const keys = facet
+					? await this.#db.contacts.where('filters').equals(facet).primaryKeys()
+					: await this.#db.contacts.toCollection().primaryKeys();
+				return keys;
+			}
+			const perTerm = await Promise.all(
+				terms.map(async (term) => {
+					const keys = await this.#db.contacts.where('tokens').startsWith(term).primaryKeys();
+					return [...new Set(keys)].sort();
+				})
+			);
+			if (facet) perTerm.push(await this.#db.contacts.where('filters').equals(facet).primaryKeys());
+			return intersectSorted(perTerm);
+		});
+	}
+
+	/** The rows for keys, in the same order; a key whose row is gone gives `undefined`. */
+	async rows(keys: readonly string[]): Promise<(ContactRow | undefined)[]> {
+		return this.#guard(() => this.#db.contacts.bulkGet([...keys]));
+	}
+
+	async row(id: ContactId): Promise<ContactRow | undefined> {
+		return this.#guard(() => this.#db.contacts.where('id').equals(id).first());
+	}
+
+	/** Direct children (contact persons) of a contact, in list order. */
+	async children(id: ContactId): Promise<ContactRow[]> {
+		return this.#guard(async () => {
+			const rows = await this.#db.contacts.where('parentId').equals(id).toArray();
+			return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+		});
+	}
+
+	async count(): Promise<number> {
+		return this.#guard(() => this.#db.contacts.count());
+	}
+
+	// ---- contacts (documents) ----
+
+	/** The contact's own values, from its document; null when it does not exist on this device. */
+	async loadContact(id: ContactId): Promise<Contact | null> {
+		return this.#guard(async () => {
+			const entry = await this.#contacts.get(id);
+			return isInitialized(entry.doc) ? readContact(entry.doc) : null;
+		});
+	}
+
+	/** The inheritance source of a contact's parent, if it has one on this device. */
+	async parentOf(contact: Pick<Contact, 'parentId'>): Promise<InheritanceSource | null> {
+		if (!contact.parentId) return null;
+		const row = await this.row(contact.parentId);
+		return row ? rowAsParent(row) : null;
+	}
+
+	/** Creates a contact; `edits` (channels, groups) are validated like any later edit. */
+	async createContact(kind: ContactKind, init: NewContact = {}): Promise<EditResult & { id?: ContactId }> {
+		const id = newContactId();
+		const fields: ContactFields = { ...emptyContactFields(kind), ...init.fields, kind };
+		if (!fields.matchcode) fields.matchcode = suggestMatchcode(fields);
+		const blank: Contact = { id, ...emptyContactFields(kind), channels: [], groups: [] };
+		const fieldEdits: ContactEdit[] = Object.entries(fields)
+			.filter(([k]) => k !== 'kind' && k !== 'parentId')
+			.map(([field, value]) => ({ type: 'set', field, value }) as ContactEdit);
+		const checked = validateEdits({ ...blank, country: fields.country }, [
+			...fieldEdits,
+			...(init.edits ?? [])
+		]);
+		if (!checked.ok) return checked;
+		if (fields.parentId) {
+			const parentCheck = await this.#checkParent(id, fields.parentId);
+			if (parentCheck) return { ok: false, error: parentCheck, index: 0 };
+		}
+		const entry = await this.#contacts.get(id);
+		const update = capture(entry.doc, () => {
+			initContact(entry.doc, { ...emptyContactFields(kind), parentId: fields.parentId });
+			applyContactEdits(entry.doc, checked.value);
+		});
+		if (update) await this.#persist(this.#contacts, entry, update, true);
+		return { ok: true, id };
+	}
+
+	/** Validates and applies a user's edits to a contact as one change. */
+	async editContact(id: ContactId, edits: readonly ContactEdit[]): Promise<EditResult> {
+		const entry = await this.#guard(() => this.#contacts.get(id));
+		if (!isInitialized(entry.doc)) return { ok: false, error: 'notFound', index: 0 };
+		const contact = readContact(entry.doc);
+		const checked = validateEdits(contact, edits);
+		if (!checked.ok) return checked;
+		for (const [index, edit] of checked.value.entries()) {
+			if (edit.type !== 'setParent') continue;
+			const error = await this.#checkParent(id, edit.parentId);
+			if (error) return { ok: false, error, index };
+		}
+		const moved = checked.value.find((e) => e.type === 'setParent');
+		const parent = await this.parentOf(contact);
+		const complete = completeEdits(contact, checked.value, moved ? null : parent);
+		const update = capture(entry.doc, () => applyContactEdits(entry.doc, complete));
+		if (update) await this.#persist(this.#contacts, entry, update, true);
+		return { ok: true };
+	}
+
+	/** Refuses a parent that is unknown, the contact itself, or one of its descendants. */
+	async #checkParent(id: ContactId, parentId: ContactId | null): Promise<ValidationError | null> {
+		if (!parentId) return null;
+		const known = new Map<ContactId, ContactId | null>();
+		let current: ContactId | null = parentId;
+		while (current && !known.has(current) && current !== id) {
+			const row: ContactRow | undefined = await this.row(current);
+			if (!row) break;
+			known.set(current, row.parentId);
+			current = row.parentId;
+		}
+		const result = checkParent(id, parentId, (c) => (c === id ? null : known.get(c)));
+		return result.ok ? null : result.error;
+	}
+
+	// ---- workspace ----
+
+	async groups(): Promise<ContactGroup[]> {
+		return this.#guard(async () => readGroups((await this.#workspace.get(WORKSPACE_DOC_ID)).doc));
+	}
+
+	async editWorkspace(edits: readonly WorkspaceEdit[]): Promise<void> {
+		const entry = await this.#guard(() => this.#workspace.get(WORKSPACE_DOC_ID));
+		const update = capture(entry.doc, () => applyWorkspaceEdits(entry.doc, edits, LOCAL_ORIGIN));
+		if (update) await this.#persist(this.#workspace, entry, update, false);
+	}
+
+	// ---- persistence ----
+
+	/**
+	 * Stores an update and, for contacts, its projection rows in one IndexedDB transaction. Updates
+	 * another tab stored meanwhile are applied first, so the row reflects every stored update. If
+	 * storing fails, the document is dropped from memory so it reloads as stored, and the error
+	 * reaches the UI: nothing is reported saved that is not.
+	 */
+	async #persist(cache: DocCache, entry: DocEntry, update: Uint8Array, project: boolean): Promise<void> {
+		const docId = entry.doc.guid;
+		const time = Date.now();
+		let rowIds: string[] = [];
+		try {
+			rowIds = await this.#db.transaction('rw', this.#db.updates, this.#db.contacts, async () => {
+				await cache.catchUp(entry);
+				const seq = await this.#db.updates.add({
+					docId,
+					update,
+					time,
+					device: this.deviceId,
+					author: this.#author
+				});
+				entry.lastSeq = Math.max(entry.lastSeq, seq as number);
+				entry.rows += 1;
+				return project ? [...(await writeProjection(this.#db, readContact(entry.doc), time))] : [];
+			});
+		} catch (error) {
+			cache.drop(docId);
+			throw classifyStorageError(error);
+		}
+		this.#announce({ docIds: [docId], rowIds });
+		if (entry.rows >= COMPACT_AFTER_ROWS) void this.compact(docId).catch(() => undefined);
+	}
+
+	/**
+	 * Replaces a document's stored updates by one merged update. History lives in its own records,
+	 * so nothing a user sees is lost; loading gets faster.
+	 */
+	async compact(docId: string): Promise<void> {
+		await this.#guard(() =>
+			this.#db.transaction('rw', this.#db.updates, async () => {
+				const rows = await this.#db.updates
+					.where('[docId+seq]')
+					.between([docId, 0], [docId, Infinity])
+					.toArray();
+				if (rows.length < 2) return;
+				const last = rows[rows.length - 1];
+				if (!last) return;
+				await this.#db.updates.bulkDelete(rows.map((r) => r.seq as number));
+				await this.#db.updates.add({
+					docId,
+					update: Y.mergeUpdates(rows.map((r) => r.update)),
+					time: last.time,
+					device: last.device,
+					author: last.author,
+					compacted: true
+				});
+				const entry = this.#contacts.peek(docId) ?? this.#workspace.peek(docId);
+				if (entry) entry.rows = 1;
+			})
+		);
+	}
+
+	/** How many update records a document has (compaction keeps this small). */
+	async updateCount(docId: string): Promise<number> {
+		return this.#db.updates.where('docId').equals(docId).count();
+	}
+
+	#announce(change: Omit<StoreChange, 'remote'>): void {
+		this.#emit({ ...change, remote: false });
+		this.#channel?.postMessage(change);
+	}
+
+	#emit(change: StoreChange): void {
+		for (const listener of this.#listeners) listener(change);
+	}
+
+	async #onRemote(change: Omit<StoreChange, 'remote'>): Promise<void> {
+		for (const id of change.docIds) {
+			const entry = this.#contacts.peek(id) ?? this.#workspace.peek(id);
+			if (entry) await (entry === this.#workspace.peek(id) ? this.#workspace : this.#contacts).catchUp(entry);
+		}
+		this.#emit({ ...change, remote: true });
+	}
+
+	async #guard<T>(run: () => Promise<T>): Promise<T> {
+		try {
+			return await run();
+		} catch (error) {
+			throw classifyStorageError(error);
+		}
+	}
+
+	// ---- maintenance ----
+
+	/**
+	 * Rebuilds the whole projection from the documents. The projection is derived data; this is the
+	 * proof, and the repair when it was lost or an older version wrote it differently.
+	 */
+	async rebuildProjection(onProgress?: (done: number, total: number) => void): Promise<number> {
+		return this.#guard(async () => {
+			const ids = (await this.#db.updates.orderBy('docId').uniqueKeys()).filter(
+				(id): id is string => typeof id === 'string' && id !== WORKSPACE_DOC_ID
+			);
+			const contacts: Contact[] = [];
+			const times = new Map<string, number>();
+			const chunk = 500;
+			for (let i = 0; i < ids.length; i += chunk) {
+				const slice = ids.slice(i, i + chunk);
+				const rows = await this.#db.updates.where('docId').anyOf(slice).toArray();
+				const byDoc = new Map<string, Uint8Array[]>();
+				for (const r of rows.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
+					const list = byDoc.get(r.docId);
+					if (list) list.push(r.update);
+					else byDoc.set(r.docId, [r.update]);
+					times.set(r.docId, Math.max(times.get(r.docId) ?? 0, r.time));
+				}
+				for (const [id, updates] of byDoc) {
+					const doc = newContactDoc(id as ContactId);
+					Y.applyUpdate(doc, Y.mergeUpdates(updates));
+					if (isInitialized(doc)) contacts.push(readContact(doc));
+					doc.destroy();
+				}
+				onProgress?.(Math.min(i + chunk, ids.length), ids.length);
+			}
+			const rows = projectAll(contacts, (id) => times.get(id) ?? 0);
+			await this.#db.transaction('rw', this.#db.contacts, async () => {
+				await this.#db.contacts.clear();
+				await this.#db.contacts.bulkPut(rows);
+			});
+			this.#announce({ docIds: [], rowIds: rows.map((r) => r.id) });
+			return rows.length;
+		});
+	}
+
+	/** Every projection row, in list order (for verification and export). */
+	async allRows(): Promise<ContactRow[]> {
+		return this.#guard(() => this.#db.contacts.toArray());
+	}
+}
+
+/** Opens the store with defaults; see `KontorStore.open`. */
+export function openStore(options?: StoreOptions): Promise<KontorStore> {
+	return KontorStore.open(options);
+}

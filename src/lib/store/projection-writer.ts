@@ -1,0 +1,93 @@
+import {
+	projectContact,
+	reprojectRow,
+	rowAsParent,
+	type Contact,
+	type ContactId,
+	type ContactRow
+} from '../domain';
+import type { KontorDexie } from './db';
+
+/** Did anything a child inherits or shows of its parent change? */
+function parentFacingChanged(before: ContactRow | undefined, after: ContactRow): boolean {
+	if (!before) return true;
+	return (
+		before.displayName !== after.displayName ||
+		before.companyName !== after.companyName ||
+		before.street !== after.street ||
+		before.zip !== after.zip ||
+		before.city !== after.city ||
+		before.country !== after.country ||
+		before.groups.join() !== after.groups.join()
+	);
+}
+
+async function replaceRow(db: KontorDexie, before: ContactRow | undefined, after: ContactRow): Promise<void> {
+	if (before && before.key !== after.key) await db.contacts.delete(before.key);
+	await db.contacts.put(after);
+}
+
+/**
+ * Re-derives the rows of every descendant whose inherited or shown values depend on `parent`.
+ * Must run inside the caller's transaction: a parent's row and its children's rows change together.
+ */
+async function cascade(db: KontorDexie, parent: ContactRow, changed: Set<ContactId>): Promise<void> {
+	const queue: ContactRow[] = [parent];
+	const seen = new Set<ContactId>([parent.id]);
+	while (queue.length > 0) {
+		const current = queue.shift() as ContactRow;
+		const children = await db.contacts.where('parentId').equals(current.id).toArray();
+		for (const child of children) {
+			if (seen.has(child.id)) continue;
+			seen.add(child.id);
+			const next = reprojectRow(child, rowAsParent(current));
+			if (!parentFacingChanged(child, next) && child.parentName === next.parentName) continue;
+			await replaceRow(db, child, next);
+			changed.add(child.id);
+			queue.push(next);
+		}
+	}
+}
+
+/**
+ * Writes the projection row of a contact and re-derives its descendants. Call inside a Dexie
+ * transaction that also stores the update, so the list never disagrees with the documents after
+ * a crash. Returns the ids of every row it changed.
+ */
+export async function writeProjection(
+	db: KontorDexie,
+	contact: Contact,
+	time: number
+): Promise<Set<ContactId>> {
+	const changed = new Set<ContactId>([contact.id]);
+	const before = await db.contacts.where('id').equals(contact.id).first();
+	const parentRow = contact.parentId
+		? await db.contacts.where('id').equals(contact.parentId).first()
+		: undefined;
+	const after = projectContact(contact, parentRow ? rowAsParent(parentRow) : null, time);
+	await replaceRow(db, before, after);
+	if (parentFacingChanged(before, after)) await cascade(db, after, changed);
+	return changed;
+}
+
+/**
+ * Builds every row from scratch: own values first, then inherited values in parent-before-child
+ * order. Pure over its input, so a rebuilt projection can be compared with the live one.
+ */
+export function projectAll(contacts: readonly Contact[], time: (id: ContactId) => number): ContactRow[] {
+	const byId = new Map(contacts.map((c) => [c.id, c]));
+	const done = new Map<ContactId, ContactRow>();
+	const visiting = new Set<ContactId>();
+	const resolve = (c: Contact): ContactRow => {
+		const cached = done.get(c.id);
+		if (cached) return cached;
+		visiting.add(c.id);
+		const parent = c.parentId && !visiting.has(c.parentId) ? byId.get(c.parentId) : undefined;
+		const parentRow = parent ? resolve(parent) : null;
+		visiting.delete(c.id);
+		const row = projectContact(c, parentRow ? rowAsParent(parentRow) : null, time(c.id));
+		done.set(c.id, row);
+		return row;
+	};
+	return contacts.map(resolve);
+}
