@@ -1,0 +1,95 @@
+/**
+ * Entry point of the Kontor server: `npm start` runs it through tsx after building the app.
+ *
+ * Configuration:
+ * - port: `--port N` (or `--port=N`), else `PORT`, else 8787
+ * - bind address: `HOST`, else 127.0.0.1 (set `HOST=0.0.0.0` to serve other devices on the network)
+ * - data folder: `KONTOR_DATA_DIR`, else `./data` relative to the working directory
+ * - built app: `KONTOR_BUILD_DIR`, else `build/` next to this folder
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_HOST, startServer } from './static-server';
+import type { RunningServer } from './static-server';
+
+const DEFAULT_PORT = 8787;
+
+/** How long a shutdown may take before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 5000;
+
+function parsePort(value: string, source: string): number {
+	const port = Number(value);
+	if (!/^\d+$/.test(value) || port > 65535) {
+		throw new Error(`Invalid port ${JSON.stringify(value)} from ${source}; expected 0-65535`);
+	}
+	return port;
+}
+
+function readPort(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i] ?? '';
+		if (arg === '--port') return parsePort(argv[i + 1] ?? '', '--port');
+		if (arg.startsWith('--port=')) return parsePort(arg.slice('--port='.length), '--port');
+	}
+	if (env.PORT) return parsePort(env.PORT, 'PORT');
+	return DEFAULT_PORT;
+}
+
+/** The address to show people: loopback and wildcard binds are reachable as localhost. */
+function displayHost(host: string): string {
+	if (['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost'].includes(host)) return 'localhost';
+	return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Stops the server on SIGINT/SIGTERM. Later signals are ignored rather than forcing an exit: on Ctrl+C
+ * the terminal signals both `scripts/start.js` and this process, and start.js forwards its copy, so
+ * one keypress arrives twice. The timeout guarantees the process ends even if closing hangs.
+ */
+function exitOnSignals(running: RunningServer): void {
+	let stopping = false;
+	const stop = (signal: NodeJS.Signals): void => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`${signal} received, shutting down`);
+		setTimeout(() => {
+			console.error('Shutdown timed out, exiting');
+			process.exit(1);
+		}, SHUTDOWN_TIMEOUT_MS).unref();
+		running.close().then(
+			() => process.exit(0),
+			(error: unknown) => {
+				console.error('Error during shutdown', error);
+				process.exit(1);
+			}
+		);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+	const env = process.env;
+	const port = readPort(process.argv.slice(2), env);
+	const host = env.HOST || DEFAULT_HOST;
+	const dataDir = path.resolve(env.KONTOR_DATA_DIR || 'data');
+	const buildDir = path.resolve(env.KONTOR_BUILD_DIR || fileURLToPath(new URL('../build', import.meta.url)));
+
+	if (!existsSync(path.join(buildDir, 'index.html'))) {
+		console.warn(`No built app in ${buildDir}; run \`npm run build\` (\`npm start\` builds when needed).`);
+	}
+
+	const running = await startServer({ port, host, buildDir, dataDir });
+	exitOnSignals(running);
+	console.log(`Kontor is running on http://${displayHost(host)}:${running.port}`);
+	console.log(`Data folder: ${dataDir}`);
+}
+
+main().catch((error: unknown) => {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'EADDRINUSE') console.error('The port is already in use; pick another with --port N or PORT.');
+	else if (code === 'EACCES') console.error('Not allowed to bind this port; pick one above 1023.');
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+});
