@@ -3,7 +3,9 @@ import {
 	CONTACT_LANGUAGES,
 	SALUTATIONS,
 	emptyContactFields,
+	isCountryCode,
 	isEmailPurpose,
+	isOrderKey,
 	parseChannelId,
 	parseContactId,
 	parseGroupId,
@@ -59,6 +61,7 @@ export function readFields(doc: Y.Doc): ContactFields {
 	const m = fieldsMap(doc);
 	const kind: ContactKind = m.get('kind') === 'company' ? 'company' : 'person';
 	const d = emptyContactFields(kind);
+	const country = m.get('country');
 	return {
 		kind,
 		companyName: str(m.get('companyName')),
@@ -70,7 +73,7 @@ export function readFields(doc: Y.Doc): ContactFields {
 		street: str(m.get('street')),
 		zip: str(m.get('zip')),
 		city: str(m.get('city')),
-		country: str(m.get('country'), d.country),
+		country: isCountryCode(country) ? country : d.country,
 		language: oneOf(CONTACT_LANGUAGES, m.get('language'), d.language),
 		profile: str(m.get('profile')),
 		matchcode: str(m.get('matchcode')),
@@ -86,6 +89,7 @@ function readChannel(key: string, m: Y.Map<unknown>): Channel | null {
 	if (!id) return null;
 	const kind = oneOf<ChannelKind>(CHANNEL_KINDS, m.get('kind'), 'phone');
 	const purpose = m.get('purpose');
+	const order = m.get('order');
 	return {
 		id,
 		kind,
@@ -93,7 +97,7 @@ function readChannel(key: string, m: Y.Map<unknown>): Channel | null {
 		normalized: str(m.get('normalized')),
 		label: str(m.get('label')),
 		purpose: kind === 'email' && isEmailPurpose(purpose) ? purpose : null,
-		order: str(m.get('order'), 'a0')
+		order: isOrderKey(order) ? order : 'a0'
 	};
 }
 
@@ -121,6 +125,25 @@ export function initContact(doc: Y.Doc, fields: ContactFields, origin: unknown =
 		const m = fieldsMap(doc);
 		for (const [k, v] of Object.entries(fields)) m.set(k, v);
 	}, origin);
+}
+
+/**
+ * True when the edit would write what the document already holds. Such an edit must write nothing:
+ * a rewritten value is a new concurrent write, and could win over a real change made elsewhere.
+ */
+function isNoop(doc: Y.Doc, edit: ContactEdit): boolean {
+	switch (edit.type) {
+		case 'set':
+			return fieldsMap(doc).get(edit.field) === edit.value;
+		case 'setParent':
+			return fieldsMap(doc).get('parentId') === edit.parentId;
+		case 'moveChannel':
+			return channelsMap(doc).get(edit.id)?.get('order') === edit.order;
+		case 'addGroup':
+			return groupsMap(doc).get(edit.id) === true;
+		default:
+			return false;
+	}
 }
 
 function applyOne(doc: Y.Doc, edit: ContactEdit): void {
@@ -161,14 +184,14 @@ function applyOne(doc: Y.Doc, edit: ContactEdit): void {
 
 /**
  * Applies validated edits in one Yjs transaction, so they become one update, one history entry and
- * one stored row. Setting a field to the value it already has writes nothing.
+ * one stored row. Setting a field, parent, order or group to what it already is writes nothing.
  */
-export function applyContactEdits(doc: Y.Doc, edits: readonly ContactEdit[], origin: unknown = LOCAL_ORIGIN): void {
+export function applyContactEdits(
+	doc: Y.Doc,
+	edits: readonly ContactEdit[],
+	origin: unknown = LOCAL_ORIGIN
+): void {
 	doc.transact(() => {
-		const fields = fieldsMap(doc);
-		for (const edit of edits) {
-			if (edit.type === 'set' && fields.get(edit.field) === edit.value) continue;
-			applyOne(doc, edit);
-		}
+		for (const edit of edits) if (!isNoop(doc, edit)) applyOne(doc, edit);
 	}, origin);
 }

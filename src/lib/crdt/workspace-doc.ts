@@ -5,9 +5,7 @@ import { parseGroupId, type ContactGroup, type GroupId } from '../domain';
 export const WORKSPACE_DOC_ID = 'workspace';
 
 /** An edit to the workspace settings, as plain data. */
-export type WorkspaceEdit =
-	| { type: 'putGroup'; group: ContactGroup }
-	| { type: 'removeGroup'; id: GroupId };
+export type WorkspaceEdit = { type: 'putGroup'; group: ContactGroup } | { type: 'removeGroup'; id: GroupId };
 
 export function newWorkspaceDoc(): Y.Doc {
 	return new Y.Doc({ guid: WORKSPACE_DOC_ID, gc: true });

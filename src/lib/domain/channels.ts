@@ -44,8 +44,22 @@ export function orderKeyForMove(
 	if (others.length === channels.length) return null;
 	const index = Math.max(0, Math.min(toIndex, others.length));
 	const before = others[index - 1]?.order ?? null;
-	const after = others[index]?.order ?? null;
-	// Equal neighbours (a concurrent tie) leave no room between them; go just after the earlier one.
-	if (before !== null && after !== null && before >= after) return generateKeyBetween(before, null);
+	// Equal neighbours (a concurrent tie) leave no room between them: go right after the tie, below
+	// the next greater key, so the entry never lands past entries that follow the tie.
+	const after = others.slice(index).find((c) => before === null || c.order > before)?.order ?? null;
 	return generateKeyBetween(before, after);
+}
+
+/**
+ * True for an order key that fractional-indexing accepts. A malformed key (from a broken or future
+ * client) would make every later key computation throw, so readers replace it.
+ */
+export function isOrderKey(value: unknown): value is string {
+	if (typeof value !== 'string' || !/^[A-Za-z][0-9A-Za-z]*$/.test(value)) return false;
+	try {
+		generateKeyBetween(value, null);
+		return true;
+	} catch {
+		return false;
+	}
 }

@@ -12,13 +12,21 @@ export function displayName(c: NameFields): string {
 }
 
 /**
+ * Letters that Unicode does not decompose into base letter + accent, folded the way the German
+ * collator treats them (Søren like Soren, Łukasz like Lukasz, Ærø like Aero).
+ */
+const STROKE_LETTERS: Record<string, string> = { ø: 'o', ł: 'l', đ: 'd', ð: 'd', ħ: 'h', æ: 'ae', œ: 'oe' };
+function foldStrokeLetters(text: string): string {
+	return text.replace(/[øłđðħæœ]/giu, (ch) => STROKE_LETTERS[ch.toLowerCase()] ?? ch);
+}
+
+/**
  * Folds text the way German phone books sort it (DIN 5007-1): umlauts sort like their base letter,
  * ß like "ss", case and other accents are ignored. The result compares correctly with plain string
  * comparison, which is what an IndexedDB index does.
  */
 export function foldGerman(text: string): string {
-	return text
-		.toLowerCase()
+	return foldStrokeLetters(text.toLowerCase())
 		.replace(/ß/g, 'ss')
 		.normalize('NFD')
 		.replace(/[\u0300-\u036f]/g, '')
@@ -32,8 +40,10 @@ export function sortKey(c: NameFields): string {
 	return folded === '' ? '\uffff' : folded;
 }
 
+// Bounded by non-letters rather than \b: \b treats umlauts as non-word characters, so it would cut
+// "se" out of "Käse" and "Gemüse". A hyphen joins words ("Co-Working"), so it is no boundary either.
 const LEGAL_FORMS =
-	/\b(gmbh|ag|kg|ohg|ug|gbr|e\.?\s?k|e\.?\s?v|mbh|co|se|kgaa|ltd|inc|llc|sarl|s\.?a|b\.?v|haftungsbeschränkt)\b\.?/giu;
+	/(?<![\p{L}\p{N}-])(gmbh|ag|kg|ohg|ug|gbr|e\.?\s?k|e\.?\s?v|mbh|co|se|kgaa|ltd|inc|llc|sarl|s\.?a|b\.?v|haftungsbeschränkt)(?![\p{L}\p{N}-])\.?/giu;
 
 /**
  * Suggests a matchcode (short upper-case search name) from the name: the company name without its
@@ -45,7 +55,7 @@ export function suggestMatchcode(c: NameFields): string {
 		c.kind === 'company'
 			? c.companyName.replace(LEGAL_FORMS, ' ').replace(/&/g, ' ')
 			: `${c.lastName} ${c.firstName}`;
-	const text = base
+	const text = foldStrokeLetters(base)
 		.replace(/Ä/g, 'AE')
 		.replace(/Ö/g, 'OE')
 		.replace(/Ü/g, 'UE')

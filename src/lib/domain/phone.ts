@@ -12,8 +12,12 @@ function asCountry(country: string): CountryCode | undefined {
  * country as the default for numbers without a country code. Only valid numbers are accepted.
  */
 export function parsePhone(input: string, defaultCountry: string): PhoneParse {
-	const text = input.trim().replace(/^00(?=[1-9])/, '+');
-	if (!/\d/.test(text) || /[a-z]/i.test(text.replace(/\b(ext|durchwahl|dw)\b/gi, ''))) return { ok: false };
+	// libphonenumber knows "ext" but not the German words for an extension, so they are spelled "ext".
+	const text = input
+		.trim()
+		.replace(/^00(?=[1-9])/, '+')
+		.replace(/\b(durchwahl|dw)\b\.?/gi, 'ext');
+	if (!/\d/.test(text) || /[a-z]/i.test(text.replace(/\bext\b/gi, ''))) return { ok: false };
 	const parsed = parsePhoneNumberFromString(text, asCountry(defaultCountry.toUpperCase()));
 	if (!parsed || !parsed.isValid()) return { ok: false };
 	return { ok: true, e164: parsed.number, national: parsed.formatNational() };

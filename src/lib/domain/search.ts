@@ -43,7 +43,9 @@ export function parseSearchQuery(query: string): string[] {
 	const q = query.trim();
 	if (q === '') return [];
 	if (PHONE_QUERY.test(q) && digitsOf(q).length >= 3) {
-		return [digitsOf(q.replace(/^\s*(\+|00)/, ''))];
+		const international = q.replace(/^\s*(\+|00)/, '');
+		// "+49 (0)30 ..." shows the trunk prefix in brackets; it is not dialled after the country code.
+		return [digitsOf(international === q ? q : international.replace(/\(0\)/g, ''))];
 	}
 	const terms = q
 		.split(/[^\p{L}\p{N}]+/u)
