@@ -7,7 +7,7 @@ export default defineConfig({
 	plugins: [
 		sveltekit(),
 		SvelteKitPWA({
-			registerType: 'autoUpdate',
+			registerType: 'prompt',
 			injectRegister: false,
 			kit: { adapterFallback: 'index.html', spa: true },
 			manifest: {
@@ -28,7 +28,6 @@ export default defineConfig({
 			},
 			workbox: {
 				globPatterns: ['client/**/*.{js,css,ico,png,svg,webmanifest}'],
-				navigateFallback: '/',
 				navigateFallbackDenylist: [/^\/api\//, /^\/sync/]
 			}
 		})

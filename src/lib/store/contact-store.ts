@@ -35,7 +35,7 @@ import {
 	type InheritanceSource,
 	type ValidationError
 } from '../domain';
-import { createDatabase, DEFAULT_DB_NAME, type KontorDexie } from './db';
+import { createDatabase, DEFAULT_DB_NAME, type KontorDexie, type UpdateRecord } from './db';
 import { DocCache, type DocEntry } from './doc-cache';
 import { classifyStorageError, StorageError } from './errors';
 import { projectAll, writeProjection } from './projection-writer';
@@ -91,6 +91,36 @@ function capture(doc: Y.Doc, run: () => void): Uint8Array | null {
 	return updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
 }
 
+type EditRejectionResult = Extract<EditResult, { ok: false }>;
+
+/** Checks a new contact's fields and edits; the matchcode is suggested when none is given. */
+function prepareContact(
+	id: ContactId,
+	kind: ContactKind,
+	init: NewContact
+): { ok: true; fields: ContactFields; edits: ContactEdit[] } | EditRejectionResult {
+	const fields: ContactFields = { ...emptyContactFields(kind), ...init.fields, kind };
+	if (!fields.matchcode) fields.matchcode = suggestMatchcode(fields);
+	const blank: Contact = {
+		id,
+		...emptyContactFields(kind),
+		country: fields.country,
+		channels: [],
+		groups: []
+	};
+	const fieldEdits: ContactEdit[] = Object.entries(fields)
+		.filter(([k]) => k !== 'kind' && k !== 'parentId')
+		.map(([field, value]) => ({ type: 'set', field, value }) as ContactEdit);
+	const checked = validateEdits(blank, [...fieldEdits, ...(init.edits ?? [])]);
+	return checked.ok ? { ok: true, fields, edits: checked.value } : checked;
+}
+
+/** Writes a new contact's initial state; call inside `capture` so it becomes one update. */
+function buildContact(doc: Y.Doc, fields: ContactFields, edits: readonly ContactEdit[]): void {
+	initContact(doc, { ...emptyContactFields(fields.kind), parentId: fields.parentId });
+	applyContactEdits(doc, edits);
+}
+
 /**
  * The device's contact store: Yjs documents persisted as updates in IndexedDB, a projection for
  * lists and search, and change notifications within and across tabs. The UI reaches it through
@@ -103,6 +133,8 @@ export class KontorStore {
 	readonly #listeners = new Set<(change: StoreChange) => void>();
 	readonly #channel: BroadcastChannel | null;
 	#author = '';
+	/** The tail of this tab's edits, which run one after another (see `#serially`). */
+	#writes: Promise<unknown> = Promise.resolve();
 
 	private constructor(
 		db: KontorDexie,
@@ -236,32 +268,71 @@ export class KontorStore {
 	/** Creates a contact; `edits` (channels, groups) are validated like any later edit. */
 	async createContact(kind: ContactKind, init: NewContact = {}): Promise<EditResult & { id?: ContactId }> {
 		const id = newContactId();
-		const fields: ContactFields = { ...emptyContactFields(kind), ...init.fields, kind };
-		if (!fields.matchcode) fields.matchcode = suggestMatchcode(fields);
-		const blank: Contact = { id, ...emptyContactFields(kind), channels: [], groups: [] };
-		const fieldEdits: ContactEdit[] = Object.entries(fields)
-			.filter(([k]) => k !== 'kind' && k !== 'parentId')
-			.map(([field, value]) => ({ type: 'set', field, value }) as ContactEdit);
-		const checked = validateEdits({ ...blank, country: fields.country }, [
-			...fieldEdits,
-			...(init.edits ?? [])
-		]);
-		if (!checked.ok) return checked;
-		if (fields.parentId) {
-			const parentCheck = await this.#checkParent(id, fields.parentId);
+		const prepared = prepareContact(id, kind, init);
+		if (!prepared.ok) return prepared;
+		if (prepared.fields.parentId) {
+			const parentCheck = await this.#checkParent(id, prepared.fields.parentId);
 			if (parentCheck) return { ok: false, error: parentCheck, index: 0 };
 		}
 		const entry = await this.#contacts.get(id);
-		const update = capture(entry.doc, () => {
-			initContact(entry.doc, { ...emptyContactFields(kind), parentId: fields.parentId });
-			applyContactEdits(entry.doc, checked.value);
-		});
+		const update = capture(entry.doc, () => buildContact(entry.doc, prepared.fields, prepared.edits));
 		if (update) await this.#persist(this.#contacts, entry, update, true);
 		return { ok: true, id };
 	}
 
+	/**
+	 * Stores many new contacts at once (imports, sample data) with relaxed durability, in batches of
+	 * one transaction each: updates and projection rows of a batch land together. Parents must come
+	 * before their children in `contacts` or exist already. Returns the ids, or the first rejection.
+	 */
+	async importContacts(
+		contacts: readonly (NewContact & { kind: ContactKind })[],
+		onProgress?: (done: number, total: number) => void
+	): Promise<{ ok: true; ids: ContactId[] } | (EditRejectionResult & { contact: number })> {
+		const bulk = createDatabase(this.#db.name, 'relaxed');
+		const ids: ContactId[] = [];
+		const batchSize = 1000;
+		try {
+			await bulk.open();
+			for (let start = 0; start < contacts.length; start += batchSize) {
+				const batch: Contact[] = [];
+				const updates: UpdateRecord[] = [];
+				const time = Date.now();
+				for (const [offset, init] of contacts.slice(start, start + batchSize).entries()) {
+					const id = newContactId();
+					const prepared = prepareContact(id, init.kind, init);
+					if (!prepared.ok) return { ...prepared, contact: start + offset };
+					const doc = newContactDoc(id);
+					const update = capture(doc, () => buildContact(doc, prepared.fields, prepared.edits));
+					if (update) updates.push({ docId: id, update, time, device: this.deviceId, author: this.#author });
+					batch.push(readContact(doc));
+					doc.destroy();
+					ids.push(id);
+				}
+				await bulk.transaction('rw', bulk.updates, bulk.contacts, async () => {
+					const outside = [...new Set(batch.map((c) => c.parentId).filter((p) => p !== null))];
+					const known = await bulk.contacts.where('id').anyOf(outside).toArray();
+					const rows = projectAll(batch, () => time, new Map(known.map((r) => [r.id, rowAsParent(r)])));
+					await bulk.updates.bulkAdd(updates);
+					await bulk.contacts.bulkPut(rows);
+				});
+				onProgress?.(Math.min(start + batchSize, contacts.length), contacts.length);
+			}
+		} catch (error) {
+			throw classifyStorageError(error);
+		} finally {
+			bulk.close();
+		}
+		this.#announce({ docIds: ids, rowIds: ids });
+		return { ok: true, ids };
+	}
+
 	/** Validates and applies a user's edits to a contact as one change. */
-	async editContact(id: ContactId, edits: readonly ContactEdit[]): Promise<EditResult> {
+	editContact(id: ContactId, edits: readonly ContactEdit[]): Promise<EditResult> {
+		return this.#serially(() => this.#editContact(id, edits));
+	}
+
+	async #editContact(id: ContactId, edits: readonly ContactEdit[]): Promise<EditResult> {
 		const entry = await this.#guard(() => this.#contacts.get(id));
 		if (!isInitialized(entry.doc)) return { ok: false, error: 'notFound', index: 0 };
 		const contact = readContact(entry.doc);
@@ -301,13 +372,30 @@ export class KontorStore {
 		return this.#guard(async () => readGroups((await this.#workspace.get(WORKSPACE_DOC_ID)).doc));
 	}
 
-	async editWorkspace(edits: readonly WorkspaceEdit[]): Promise<void> {
+	editWorkspace(edits: readonly WorkspaceEdit[]): Promise<void> {
+		return this.#serially(() => this.#editWorkspace(edits));
+	}
+
+	async #editWorkspace(edits: readonly WorkspaceEdit[]): Promise<void> {
 		const entry = await this.#guard(() => this.#workspace.get(WORKSPACE_DOC_ID));
 		const update = capture(entry.doc, () => applyWorkspaceEdits(entry.doc, edits, LOCAL_ORIGIN));
 		if (update) await this.#persist(this.#workspace, entry, update, false);
 	}
 
 	// ---- persistence ----
+
+	/**
+	 * Runs this tab's edits one after another. An edit's Yjs update depends on every earlier update
+	 * of the same client, so an edit captured while an earlier one is still being stored would be
+	 * unreadable (and the row written with it would show the failed edit) if that store failed; waiting also
+	 * makes the hierarchy check see the previous move (other tabs can still race it). IndexedDB runs
+	 * these transactions one at a time anyway, so little is lost.
+	 */
+	#serially<T>(run: () => Promise<T>): Promise<T> {
+		const result = this.#writes.then(run);
+		this.#writes = result.catch(() => undefined);
+		return result;
+	}
 
 	/**
 	 * Stores an update and, for contacts, its projection rows in one IndexedDB transaction. Updates
@@ -318,7 +406,7 @@ export class KontorStore {
 	async #persist(cache: DocCache, entry: DocEntry, update: Uint8Array, project: boolean): Promise<void> {
 		const docId = entry.doc.guid;
 		const time = Date.now();
-		let rowIds: string[] = [];
+		let rowIds: string[];
 		try {
 			rowIds = await this.#db.transaction('rw', this.#db.updates, this.#db.contacts, async () => {
 				await cache.catchUp(entry);

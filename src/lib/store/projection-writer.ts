@@ -4,7 +4,8 @@ import {
 	rowAsParent,
 	type Contact,
 	type ContactId,
-	type ContactRow
+	type ContactRow,
+	type InheritanceSource
 } from '../domain';
 import type { KontorDexie } from './db';
 
@@ -72,9 +73,14 @@ export async function writeProjection(
 
 /**
  * Builds every row from scratch: own values first, then inherited values in parent-before-child
- * order. Pure over its input, so a rebuilt projection can be compared with the live one.
+ * order. Pure over its input, so a rebuilt projection can be compared with the live one. Parents
+ * not among `contacts` are looked up in `outside`.
  */
-export function projectAll(contacts: readonly Contact[], time: (id: ContactId) => number): ContactRow[] {
+export function projectAll(
+	contacts: readonly Contact[],
+	time: (id: ContactId) => number,
+	outside: ReadonlyMap<ContactId, InheritanceSource> = new Map()
+): ContactRow[] {
 	const byId = new Map(contacts.map((c) => [c.id, c]));
 	const done = new Map<ContactId, ContactRow>();
 	const visiting = new Set<ContactId>();
@@ -83,9 +89,13 @@ export function projectAll(contacts: readonly Contact[], time: (id: ContactId) =
 		if (cached) return cached;
 		visiting.add(c.id);
 		const parent = c.parentId && !visiting.has(c.parentId) ? byId.get(c.parentId) : undefined;
-		const parentRow = parent ? resolve(parent) : null;
+		const parentSource = parent
+			? rowAsParent(resolve(parent))
+			: c.parentId
+				? (outside.get(c.parentId) ?? null)
+				: null;
 		visiting.delete(c.id);
-		const row = projectContact(c, parentRow ? rowAsParent(parentRow) : null, time(c.id));
+		const row = projectContact(c, parentSource, time(c.id));
 		done.set(c.id, row);
 		return row;
 	};

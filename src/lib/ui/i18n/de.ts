@@ -71,6 +71,7 @@ export const de = {
 	'contact.notFound': 'Dieser Kontakt existiert auf diesem Gerät nicht.',
 	'contact.loading': 'Kontakt wird geladen …',
 	'contact.saved': 'Gespeichert',
+	'contact.saving': 'Wird gespeichert …',
 	'contact.heading': 'Kontakt {name}',
 	'contact.close': 'Schließen',
 

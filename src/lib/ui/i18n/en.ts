@@ -70,6 +70,7 @@ export const en: Record<MessageKey, string> = {
 	'contact.notFound': 'This contact does not exist on this device.',
 	'contact.loading': 'Loading contact …',
 	'contact.saved': 'Saved',
+	'contact.saving': 'Saving …',
 	'contact.heading': 'Contact {name}',
 	'contact.close': 'Close',
 

@@ -1,0 +1,137 @@
+/* eslint-disable svelte/prefer-svelte-reactivity -- row maps are replaced whole, never mutated after publishing */
+import type { ContactKind, ContactRow, GroupId } from '$lib/domain';
+import type { KontorStore, StoreChange } from '$lib/store';
+import { handleError } from './handle-error';
+
+/**
+ * The list pane's state: the filter, the ordered keys it selects, and the rows loaded for the
+ * visible window. Only keys are held for the whole list; rows are read per window, so 50,000
+ * contacts cost a few megabytes, not a document each.
+ */
+export class ContactListModel {
+	#query = $state('');
+	#kind = $state<ContactKind | null>(null);
+	#group = $state<GroupId | null>(null);
+	#keys = $state.raw<string[]>([]);
+	#rows = $state.raw<Map<string, ContactRow>>(new Map());
+	#loaded = $state(false);
+	#busy = $state(false);
+	/** The query the shown keys answer (lags `query` while a search runs). */
+	#shownQuery = $state('');
+	#window = { start: 0, end: 0 };
+	#generation = 0;
+	#unsubscribe: (() => void) | null = null;
+
+	constructor(private readonly store: KontorStore) {
+		this.#unsubscribe = store.subscribe((change) => this.#onChange(change));
+	}
+
+	get query(): string {
+		return this.#query;
+	}
+	get kind(): ContactKind | null {
+		return this.#kind;
+	}
+	get group(): GroupId | null {
+		return this.#group;
+	}
+	get keys(): readonly string[] {
+		return this.#keys;
+	}
+	get count(): number {
+		return this.#keys.length;
+	}
+	/** False until the first result arrived (so "no contacts" is not shown while loading). */
+	get loaded(): boolean {
+		return this.#loaded;
+	}
+
+	/** True while a query for the current filter is running. */
+	get busy(): boolean {
+		return this.#busy;
+	}
+	get shownQuery(): string {
+		return this.#shownQuery;
+	}
+
+	/** The row at a list position, once its window is loaded. */
+	rowAt(index: number): ContactRow | undefined {
+		const key = this.#keys[index];
+		return key === undefined ? undefined : this.#rows.get(key);
+	}
+
+	/** Position of a contact in the current list, or -1. */
+	indexOf(id: string): number {
+		return this.#keys.findIndex((k) => k.endsWith(`\u0000${id}`));
+	}
+
+	setFilter(filter: { query?: string; kind?: ContactKind | null; group?: GroupId | null }): Promise<void> {
+		if (filter.query !== undefined) this.#query = filter.query;
+		if (filter.kind !== undefined) this.#kind = filter.kind;
+		if (filter.group !== undefined) this.#group = filter.group;
+		return this.refresh();
+	}
+
+	/** Re-reads the keys for the filter and the rows of the visible window. */
+	async refresh(): Promise<void> {
+		const generation = ++this.#generation;
+		const query = this.#query;
+		this.#busy = true;
+		try {
+			const keys = await this.store.listKeys({ query, kind: this.#kind, group: this.#group });
+			// A newer keystroke started another query; its answer wins.
+			if (generation !== this.#generation) return;
+			const rows = await this.#fetch(keys, this.#window.start, this.#window.end, new Map());
+			if (generation !== this.#generation) return;
+			this.#keys = keys;
+			this.#rows = rows;
+			this.#shownQuery = query;
+			this.#loaded = true;
+		} catch (error) {
+			handleError(error, 'loading the contact list');
+		} finally {
+			if (generation === this.#generation) this.#busy = false;
+		}
+	}
+
+	/** Makes sure rows [start, end) are loaded; called as the list scrolls. */
+	async showWindow(start: number, end: number): Promise<void> {
+		this.#window = { start, end };
+		const missing = this.#keys.slice(start, end).some((k) => !this.#rows.has(k));
+		if (!missing) return;
+		const generation = this.#generation;
+		try {
+			const rows = await this.#fetch(this.#keys, start, end, this.#rows);
+			if (generation === this.#generation) this.#rows = rows;
+		} catch (error) {
+			handleError(error, 'loading contacts');
+		}
+	}
+
+	async #fetch(keys: readonly string[], start: number, end: number, have: Map<string, ContactRow>) {
+		// Keep what is near the window, drop the rest: memory stays flat while scrolling far.
+		const keep = new Map<string, ContactRow>();
+		const from = Math.max(0, start - 200);
+		const to = Math.min(keys.length, end + 200);
+		const missing: string[] = [];
+		for (let i = from; i < to; i++) {
+			const k = keys[i] as string;
+			const row = have.get(k);
+			if (row) keep.set(k, row);
+			else if (i >= start && i < end) missing.push(k);
+		}
+		const fetched = missing.length > 0 ? await this.store.rows(missing) : [];
+		for (const row of fetched) if (row) keep.set(row.key, row);
+		return keep;
+	}
+
+	#onChange(change: StoreChange): void {
+		if (change.rowIds.length === 0 && change.docIds.length > 0) return;
+		void this.refresh();
+	}
+
+	dispose(): void {
+		this.#unsubscribe?.();
+		this.#unsubscribe = null;
+	}
+}

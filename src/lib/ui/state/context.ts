@@ -1,0 +1,24 @@
+import { getContext, setContext } from 'svelte';
+import type { KontorStore } from '$lib/store';
+import type { ContactListModel } from './contact-list.svelte';
+import type { GroupsModel } from './groups.svelte';
+
+/** What the app shell hands to its pages once the device database is open. */
+export interface Session {
+	store: KontorStore;
+	list: ContactListModel;
+	groups: GroupsModel;
+}
+
+const KEY = Symbol('kontor-session');
+
+export function setSession(session: Session): void {
+	setContext(KEY, session);
+}
+
+/** The open session; pages render only inside the shell after it was set. */
+export function getSession(): Session {
+	const session = getContext<Session | undefined>(KEY);
+	if (!session) throw new Error('Kontor session used outside the app shell');
+	return session;
+}
