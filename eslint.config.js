@@ -20,13 +20,23 @@ export default ts.config(
 	},
 	{
 		files: ['**/*.svelte', '**/*.svelte.ts'],
-		languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig } }
+		languageOptions: {
+			parserOptions: {
+				projectService: true,
+				extraFileExtensions: ['.svelte'],
+				parser: ts.parser,
+				svelteConfig
+			}
+		}
 	},
 	{
 		// Layers (ARCHITECTURE.md): the domain core imports nothing of ours; the UI never reaches Dexie or Yjs.
 		files: ['src/lib/domain/**/*.ts'],
 		rules: {
-			'no-restricted-imports': ['error', { patterns: ['$lib/*', '../*', 'dexie', 'yjs', 'svelte', 'svelte/*'] }]
+			'no-restricted-imports': [
+				'error',
+				{ patterns: ['$lib/*', '../*', 'dexie', 'yjs', 'svelte', 'svelte/*'] }
+			]
 		}
 	},
 	{
@@ -34,7 +44,18 @@ export default ts.config(
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{ patterns: ['dexie', 'yjs', 'y-protocols', 'y-protocols/*', '$lib/crdt', '$lib/crdt/*', '$lib/store/*', '../../store/*'] }
+				{
+					patterns: [
+						'dexie',
+						'yjs',
+						'y-protocols',
+						'y-protocols/*',
+						'$lib/crdt',
+						'$lib/crdt/*',
+						'$lib/store/*',
+						'../../store/*'
+					]
+				}
 			]
 		}
 	}
