@@ -134,11 +134,17 @@ export function completeEdits(
 		if (matchcode !== contact.matchcode) out.push({ type: 'set', field: 'matchcode', value: matchcode });
 	}
 	const usable = parent && parent.id === contact.parentId ? parent : null;
-	if (usable && contact.inheritAddress && sets.get('inheritAddress') === false) {
+	const move = edits.find((e) => e.type === 'setParent');
+	// Detaching from the parent ends inheritance the same way switching it off does.
+	const detach = move !== undefined && move.parentId === null;
+	if (move && !detach) return out;
+	if (usable && contact.inheritAddress && (detach || sets.get('inheritAddress') === false)) {
+		if (detach) out.push({ type: 'set', field: 'inheritAddress', value: false });
 		for (const f of ADDRESS_FIELDS)
 			if (!sets.has(f)) out.push({ type: 'set', field: f, value: usable.address[f] });
 	}
-	if (usable && contact.inheritGroups && sets.get('inheritGroups') === false) {
+	if (usable && contact.inheritGroups && (detach || sets.get('inheritGroups') === false)) {
+		if (detach) out.push({ type: 'set', field: 'inheritGroups', value: false });
 		const own = new Set(contact.groups);
 		for (const g of usable.groups) if (!own.has(g)) out.push({ type: 'addGroup', id: g });
 		for (const g of contact.groups) if (!usable.groups.includes(g)) out.push({ type: 'removeGroup', id: g });

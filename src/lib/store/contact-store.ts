@@ -283,31 +283,35 @@ export class KontorStore {
 	/**
 	 * Stores many new contacts at once (imports, sample data) with relaxed durability, in batches of
 	 * one transaction each: updates and projection rows of a batch land together. Parents must come
-	 * before their children in `contacts` or exist already. Returns the ids, or the first rejection.
+	 * before their children in `contacts` or exist already. Returns the ids, or the first rejection
+	 * (then nothing is stored).
 	 */
 	async importContacts(
 		contacts: readonly (NewContact & { kind: ContactKind })[],
 		onProgress?: (done: number, total: number) => void
 	): Promise<{ ok: true; ids: ContactId[] } | (EditRejectionResult & { contact: number })> {
+		// Check everything first, so an invalid contact leaves nothing half-imported.
+		const prepared: { id: ContactId; fields: ContactFields; edits: ContactEdit[] }[] = [];
+		for (const [index, init] of contacts.entries()) {
+			const id = newContactId();
+			const checked = prepareContact(id, init.kind, init);
+			if (!checked.ok) return { ...checked, contact: index };
+			prepared.push({ id, fields: checked.fields, edits: checked.edits });
+		}
 		const bulk = createDatabase(this.#db.name, 'relaxed');
-		const ids: ContactId[] = [];
 		const batchSize = 1000;
 		try {
 			await bulk.open();
-			for (let start = 0; start < contacts.length; start += batchSize) {
+			for (let start = 0; start < prepared.length; start += batchSize) {
 				const batch: Contact[] = [];
 				const updates: UpdateRecord[] = [];
 				const time = Date.now();
-				for (const [offset, init] of contacts.slice(start, start + batchSize).entries()) {
-					const id = newContactId();
-					const prepared = prepareContact(id, init.kind, init);
-					if (!prepared.ok) return { ...prepared, contact: start + offset };
+				for (const { id, fields, edits } of prepared.slice(start, start + batchSize)) {
 					const doc = newContactDoc(id);
-					const update = capture(doc, () => buildContact(doc, prepared.fields, prepared.edits));
+					const update = capture(doc, () => buildContact(doc, fields, edits));
 					if (update) updates.push({ docId: id, update, time, device: this.deviceId, author: this.#author });
 					batch.push(readContact(doc));
 					doc.destroy();
-					ids.push(id);
 				}
 				await bulk.transaction('rw', bulk.updates, bulk.contacts, async () => {
 					const outside = [...new Set(batch.map((c) => c.parentId).filter((p) => p !== null))];
@@ -316,13 +320,14 @@ export class KontorStore {
 					await bulk.updates.bulkAdd(updates);
 					await bulk.contacts.bulkPut(rows);
 				});
-				onProgress?.(Math.min(start + batchSize, contacts.length), contacts.length);
+				onProgress?.(Math.min(start + batchSize, prepared.length), prepared.length);
 			}
 		} catch (error) {
 			throw classifyStorageError(error);
 		} finally {
 			bulk.close();
 		}
+		const ids = prepared.map((p) => p.id);
 		this.#announce({ docIds: ids, rowIds: ids });
 		return { ok: true, ids };
 	}
@@ -343,9 +348,7 @@ export class KontorStore {
 			const error = await this.#checkParent(id, edit.parentId);
 			if (error) return { ok: false, error, index };
 		}
-		const moved = checked.value.find((e) => e.type === 'setParent');
-		const parent = await this.parentOf(contact);
-		const complete = completeEdits(contact, checked.value, moved ? null : parent);
+		const complete = completeEdits(contact, checked.value, await this.parentOf(contact));
 		const update = capture(entry.doc, () => applyContactEdits(entry.doc, complete));
 		if (update) await this.#persist(this.#contacts, entry, update, true);
 		return { ok: true };
@@ -460,7 +463,7 @@ export class KontorStore {
 
 	/** How many update records a document has (compaction keeps this small). */
 	async updateCount(docId: string): Promise<number> {
-		return this.#db.updates.where('docId').equals(docId).count();
+		return this.#guard(() => this.#db.updates.where('docId').equals(docId).count());
 	}
 
 	#announce(change: Omit<StoreChange, 'remote'>): void {
@@ -495,39 +498,42 @@ export class KontorStore {
 	 * proof, and the repair when it was lost or an older version wrote it differently.
 	 */
 	async rebuildProjection(onProgress?: (done: number, total: number) => void): Promise<number> {
-		return this.#guard(async () => {
-			const ids = (await this.#db.updates.orderBy('docId').uniqueKeys()).filter(
-				(id): id is string => typeof id === 'string' && id !== WORKSPACE_DOC_ID
-			);
-			const contacts: Contact[] = [];
-			const times = new Map<string, number>();
-			const chunk = 500;
-			for (let i = 0; i < ids.length; i += chunk) {
-				const slice = ids.slice(i, i + chunk);
-				const rows = await this.#db.updates.where('docId').anyOf(slice).toArray();
-				const byDoc = new Map<string, Uint8Array[]>();
-				for (const r of rows.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
-					const list = byDoc.get(r.docId);
-					if (list) list.push(r.update);
-					else byDoc.set(r.docId, [r.update]);
-					times.set(r.docId, Math.max(times.get(r.docId) ?? 0, r.time));
+		// One transaction over updates and rows: an edit from another tab waits for the rebuild instead
+		// of being overwritten by a row computed before it.
+		const rows = await this.#guard(() =>
+			this.#db.transaction('rw', this.#db.updates, this.#db.contacts, async () => {
+				const ids = (await this.#db.updates.orderBy('docId').uniqueKeys()).filter(
+					(id): id is string => typeof id === 'string' && id !== WORKSPACE_DOC_ID
+				);
+				const contacts: Contact[] = [];
+				const times = new Map<string, number>();
+				const chunk = 500;
+				for (let i = 0; i < ids.length; i += chunk) {
+					const slice = ids.slice(i, i + chunk);
+					const records = await this.#db.updates.where('docId').anyOf(slice).toArray();
+					const byDoc = new Map<string, Uint8Array[]>();
+					for (const r of records.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
+						const list = byDoc.get(r.docId);
+						if (list) list.push(r.update);
+						else byDoc.set(r.docId, [r.update]);
+						times.set(r.docId, Math.max(times.get(r.docId) ?? 0, r.time));
+					}
+					for (const [id, updates] of byDoc) {
+						const doc = newContactDoc(id as ContactId);
+						Y.applyUpdate(doc, Y.mergeUpdates(updates));
+						if (isInitialized(doc)) contacts.push(readContact(doc));
+						doc.destroy();
+					}
+					onProgress?.(Math.min(i + chunk, ids.length), ids.length);
 				}
-				for (const [id, updates] of byDoc) {
-					const doc = newContactDoc(id as ContactId);
-					Y.applyUpdate(doc, Y.mergeUpdates(updates));
-					if (isInitialized(doc)) contacts.push(readContact(doc));
-					doc.destroy();
-				}
-				onProgress?.(Math.min(i + chunk, ids.length), ids.length);
-			}
-			const rows = projectAll(contacts, (id) => times.get(id) ?? 0);
-			await this.#db.transaction('rw', this.#db.contacts, async () => {
+				const rebuilt = projectAll(contacts, (id) => times.get(id) ?? 0);
 				await this.#db.contacts.clear();
-				await this.#db.contacts.bulkPut(rows);
-			});
-			this.#announce({ docIds: [], rowIds: rows.map((r) => r.id) });
-			return rows.length;
-		});
+				await this.#db.contacts.bulkPut(rebuilt);
+				return rebuilt;
+			})
+		);
+		this.#announce({ docIds: [], rowIds: rows.map((r) => r.id) });
+		return rows.length;
 	}
 
 	/** Every projection row, in list order (for verification and export). */
