@@ -8,6 +8,10 @@ export default defineConfig({
 		sveltekit(),
 		SvelteKitPWA({
 			registerType: 'prompt',
+			// SvelteKit builds with relative asset paths; the worker must still be found at the root
+			// when the app is first opened on a deep link such as /contacts/<id>.
+			base: '/',
+			scope: '/',
 			injectRegister: false,
 			kit: { adapterFallback: 'index.html', spa: true },
 			manifest: {
