@@ -1,2 +1,4 @@
 export * from './contact-doc';
 export * from './workspace-doc';
+export * from './changes';
+export * from './history';

@@ -4,6 +4,12 @@ import {
 	WORKSPACE_DOC_ID,
 	applyContactEdits,
 	applyWorkspaceEdits,
+	recordChanges,
+	sortHistory,
+	writeAt,
+	type FieldChange,
+	type HistoryEntry,
+	type JsonValue,
 	initContact,
 	isInitialized,
 	newContactDoc,
@@ -19,6 +25,7 @@ import {
 	filterKey,
 	newContactId,
 	newDeviceId,
+	uuidv7,
 	parseSearchQuery,
 	rowAsParent,
 	suggestMatchcode,
@@ -75,20 +82,43 @@ export interface StoreOptions {
 
 const COMPACT_AFTER_ROWS = 64;
 
-/** Collects the update a transaction produces on a document (nothing when nothing changed). */
-function capture(doc: Y.Doc, run: () => void): Uint8Array | null {
+/** The transaction origin of updates received from another device. */
+const REMOTE_ORIGIN = 'remote';
+
+/** What one local transaction produced: its update and its history facts. */
+interface Captured {
+	update: Uint8Array;
+	changes: FieldChange[];
+	svBefore: Uint8Array;
+	client: number;
+	clockEnd: number;
+}
+
+/**
+ * Runs `run` as one local transaction and collects its update and the changes it made (read off the
+ * transaction); null when nothing changed.
+ */
+function capture(doc: Y.Doc, run: () => void): Captured | null {
+	const svBefore = Y.encodeStateVector(doc);
 	const updates: Uint8Array[] = [];
 	const onUpdate = (update: Uint8Array, origin: unknown) => {
 		if (origin === LOCAL_ORIGIN) updates.push(update);
 	};
 	doc.on('update', onUpdate);
+	let changes: FieldChange[];
 	try {
-		doc.transact(run, LOCAL_ORIGIN);
+		changes = recordChanges(doc, LOCAL_ORIGIN, () => doc.transact(run, LOCAL_ORIGIN));
 	} finally {
 		doc.off('update', onUpdate);
 	}
 	if (updates.length === 0) return null;
-	return updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
+	return {
+		update: updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates),
+		changes,
+		svBefore,
+		client: doc.clientID,
+		clockEnd: Y.getState(doc.store, doc.clientID)
+	};
 }
 
 type EditRejectionResult = Extract<EditResult, { ok: false }>;
@@ -275,8 +305,8 @@ export class KontorStore {
 			if (parentCheck) return { ok: false, error: parentCheck, index: 0 };
 		}
 		const entry = await this.#contacts.get(id);
-		const update = capture(entry.doc, () => buildContact(entry.doc, prepared.fields, prepared.edits));
-		if (update) await this.#persist(this.#contacts, entry, update, true);
+		const captured = capture(entry.doc, () => buildContact(entry.doc, prepared.fields, prepared.edits));
+		if (captured) await this.#persist(this.#contacts, entry, captured, true);
 		return { ok: true, id };
 	}
 
@@ -305,19 +335,25 @@ export class KontorStore {
 			for (let start = 0; start < prepared.length; start += batchSize) {
 				const batch: Contact[] = [];
 				const updates: UpdateRecord[] = [];
+				const history: HistoryEntry[] = [];
 				const time = Date.now();
 				for (const { id, fields, edits } of prepared.slice(start, start + batchSize)) {
 					const doc = newContactDoc(id);
-					const update = capture(doc, () => buildContact(doc, fields, edits));
-					if (update) updates.push({ docId: id, update, time, device: this.deviceId, author: this.#author });
+					const captured = capture(doc, () => buildContact(doc, fields, edits));
+					if (captured) {
+						const { update, ...facts } = captured;
+						updates.push({ docId: id, update, time, device: this.deviceId, author: this.#author });
+						history.push(this.#historyEntry(id, time, facts));
+					}
 					batch.push(readContact(doc));
 					doc.destroy();
 				}
-				await bulk.transaction('rw', bulk.updates, bulk.contacts, async () => {
+				await bulk.transaction('rw', [bulk.updates, bulk.contacts, bulk.history], async () => {
 					const outside = [...new Set(batch.map((c) => c.parentId).filter((p) => p !== null))];
 					const known = await bulk.contacts.where('id').anyOf(outside).toArray();
 					const rows = projectAll(batch, () => time, new Map(known.map((r) => [r.id, rowAsParent(r)])));
 					await bulk.updates.bulkAdd(updates);
+					await bulk.history.bulkAdd(history);
 					await bulk.contacts.bulkPut(rows);
 				});
 				onProgress?.(Math.min(start + batchSize, prepared.length), prepared.length);
@@ -349,8 +385,8 @@ export class KontorStore {
 			if (error) return { ok: false, error, index };
 		}
 		const complete = completeEdits(contact, checked.value, await this.parentOf(contact));
-		const update = capture(entry.doc, () => applyContactEdits(entry.doc, complete));
-		if (update) await this.#persist(this.#contacts, entry, update, true);
+		const captured = capture(entry.doc, () => applyContactEdits(entry.doc, complete));
+		if (captured) await this.#persist(this.#contacts, entry, captured, true);
 		return { ok: true };
 	}
 
@@ -381,8 +417,8 @@ export class KontorStore {
 
 	async #editWorkspace(edits: readonly WorkspaceEdit[]): Promise<void> {
 		const entry = await this.#guard(() => this.#workspace.get(WORKSPACE_DOC_ID));
-		const update = capture(entry.doc, () => applyWorkspaceEdits(entry.doc, edits, LOCAL_ORIGIN));
-		if (update) await this.#persist(this.#workspace, entry, update, false);
+		const captured = capture(entry.doc, () => applyWorkspaceEdits(entry.doc, edits, LOCAL_ORIGIN));
+		if (captured) await this.#persist(this.#workspace, entry, captured, false);
 	}
 
 	// ---- persistence ----
@@ -406,24 +442,30 @@ export class KontorStore {
 	 * storing fails, the document is dropped from memory so it reloads as stored, and the error
 	 * reaches the UI: nothing is reported saved that is not.
 	 */
-	async #persist(cache: DocCache, entry: DocEntry, update: Uint8Array, project: boolean): Promise<void> {
+	async #persist(cache: DocCache, entry: DocEntry, captured: Captured, project: boolean): Promise<void> {
 		const docId = entry.doc.guid;
 		const time = Date.now();
+		const { update, ...facts } = captured;
 		let rowIds: string[];
 		try {
-			rowIds = await this.#db.transaction('rw', this.#db.updates, this.#db.contacts, async () => {
-				await cache.catchUp(entry);
-				const seq = await this.#db.updates.add({
-					docId,
-					update,
-					time,
-					device: this.deviceId,
-					author: this.#author
-				});
-				entry.lastSeq = Math.max(entry.lastSeq, seq as number);
-				entry.rows += 1;
-				return project ? [...(await writeProjection(this.#db, readContact(entry.doc), time))] : [];
-			});
+			rowIds = await this.#db.transaction(
+				'rw',
+				[this.#db.updates, this.#db.contacts, this.#db.history],
+				async () => {
+					await cache.catchUp(entry);
+					const seq = await this.#db.updates.add({
+						docId,
+						update,
+						time,
+						device: this.deviceId,
+						author: this.#author
+					});
+					await this.#db.history.add(this.#historyEntry(docId, time, facts));
+					entry.lastSeq = Math.max(entry.lastSeq, seq as number);
+					entry.rows += 1;
+					return project ? [...(await writeProjection(this.#db, readContact(entry.doc), time))] : [];
+				}
+			);
 		} catch (error) {
 			cache.drop(docId);
 			throw classifyStorageError(error);
@@ -464,6 +506,95 @@ export class KontorStore {
 	/** How many update records a document has (compaction keeps this small). */
 	async updateCount(docId: string): Promise<number> {
 		return this.#guard(() => this.#db.updates.where('docId').equals(docId).count());
+	}
+
+	#historyEntry(docId: string, time: number, facts: Omit<Captured, 'update'>): HistoryEntry {
+		return {
+			id: uuidv7(time),
+			docId,
+			time,
+			author: { id: '', name: this.#author },
+			device: this.deviceId,
+			...facts
+		};
+	}
+
+	/** The history of a document, newest first. */
+	async history(docId: string): Promise<HistoryEntry[]> {
+		return this.#guard(async () =>
+			sortHistory(
+				await this.#db.history.where('[docId+time]').between([docId, 0], [docId, Infinity]).toArray()
+			)
+		);
+	}
+
+	/**
+	 * Writes a value from the history back as a new change (history itself is append-only). For a
+	 * contact the projection follows, like after any edit.
+	 */
+	async restore(docId: string, path: readonly string[], value: JsonValue | undefined): Promise<void> {
+		await this.#serially(async () => {
+			const contact = docId !== WORKSPACE_DOC_ID;
+			const cache = contact ? this.#contacts : this.#workspace;
+			const entry = await this.#guard(() => cache.get(docId));
+			const captured = capture(entry.doc, () => writeAt(entry.doc, path, value));
+			if (captured) await this.#persist(cache, entry, captured, contact);
+		});
+	}
+
+	/**
+	 * Stores updates that came from another device, with the history entries recorded where they
+	 * were made, and re-projects the contacts. Receiving the same update or entry twice changes
+	 * nothing (Yjs updates are idempotent; entries are keyed by id).
+	 */
+	async receive(
+		items: readonly { docId: string; update: Uint8Array; entries?: readonly HistoryEntry[] }[]
+	): Promise<void> {
+		await this.#serially(async () => {
+			const rowIds = new Set<string>();
+			for (const item of items) {
+				const contact = item.docId !== WORKSPACE_DOC_ID;
+				const cache = contact ? this.#contacts : this.#workspace;
+				const entry = await this.#guard(() => cache.get(item.docId));
+				try {
+					await this.#db.transaction(
+						'rw',
+						[this.#db.updates, this.#db.contacts, this.#db.history],
+						async () => {
+							await cache.catchUp(entry);
+							Y.applyUpdate(entry.doc, item.update, REMOTE_ORIGIN);
+							const time = Date.now();
+							const seq = await this.#db.updates.add({
+								docId: item.docId,
+								update: item.update,
+								time,
+								device: '',
+								author: ''
+							});
+							entry.lastSeq = Math.max(entry.lastSeq, seq as number);
+							entry.rows += 1;
+							if (item.entries?.length) await this.#db.history.bulkPut([...item.entries]);
+							if (contact && isInitialized(entry.doc)) {
+								// The row's time is when this device stored the update, as a rebuild reads it back.
+								const changed = await writeProjection(this.#db, readContact(entry.doc), time);
+								for (const id of changed) rowIds.add(id);
+							}
+						}
+					);
+				} catch (error) {
+					cache.drop(item.docId);
+					throw classifyStorageError(error);
+				}
+			}
+			this.#announce({ docIds: [...new Set(items.map((i) => i.docId))], rowIds: [...rowIds] });
+		});
+	}
+
+	/** The full state of a document as one update (what another device needs to catch up). */
+	async encodeState(docId: string): Promise<Uint8Array> {
+		const cache = docId === WORKSPACE_DOC_ID ? this.#workspace : this.#contacts;
+		const entry = await this.#guard(() => cache.get(docId));
+		return Y.encodeStateAsUpdate(entry.doc);
 	}
 
 	#announce(change: Omit<StoreChange, 'remote'>): void {

@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
+import type { HistoryEntry } from '../crdt';
 import type { ContactRow } from '../domain';
 
 /** One stored Yjs update of one document, with who made it, when and where. */
@@ -26,6 +27,7 @@ export type KontorDexie = Dexie & {
 	updates: EntityTable<UpdateRecord, 'seq'>;
 	contacts: EntityTable<ContactRow, 'key'>;
 	meta: EntityTable<MetaRecord, 'key'>;
+	history: EntityTable<HistoryEntry, 'id'>;
 };
 
 export const DEFAULT_DB_NAME = 'kontor';
@@ -43,5 +45,8 @@ export function createDatabase(name: string, durability: 'strict' | 'relaxed' = 
 		contacts: 'key, &id, parentId, *filters, *tokens',
 		meta: 'key'
 	});
+	// History lives in its own table, written in the same transaction as its update; compaction
+	// merges updates but never touches it.
+	db.version(2).stores({ history: 'id, docId, [docId+time]' });
 	return db;
 }
