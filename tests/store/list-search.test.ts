@@ -235,3 +235,18 @@ async function inListOrder(idList: ContactId[]): Promise<ContactId[]> {
 	const keyed = await Promise.all(idList.map(async (id) => [(await rowOf(store, id)).key, id] as const));
 	return keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, id]) => id);
 }
+
+describe('one typed letter', () => {
+	it('jumps to the names starting with it, in list order, within a filter too', async () => {
+		await create(store, 'person', { fields: { lastName: 'Müller', firstName: 'Anna', city: 'Aachen' } });
+		await create(store, 'company', { fields: { companyName: 'Maier Bau GmbH', city: 'Berlin' } });
+		await create(store, 'company', { fields: { companyName: 'Autohaus Nord', city: 'München' } });
+		await create(store, 'person', { fields: { lastName: 'Mertens', firstName: 'Ole' } });
+
+		expect(await names({ query: 'm' })).toEqual(['Maier Bau GmbH', 'Mertens, Ole', 'Müller, Anna']);
+		expect(await names({ query: 'Ä' })).toEqual(['Autohaus Nord']);
+		expect(await names({ query: 'M', kind: 'company' })).toEqual(['Maier Bau GmbH']);
+		// From the second letter on, every word counts again: the city München is found.
+		expect(await names({ query: 'mü' })).toEqual(['Autohaus Nord', 'Müller, Anna']);
+	});
+});

@@ -6,6 +6,7 @@ import {
 	applyWorkspaceEdits,
 	recordChanges,
 	sortHistory,
+	transactEdit,
 	writeAt,
 	type FieldChange,
 	type HistoryEntry,
@@ -107,7 +108,7 @@ function capture(doc: Y.Doc, run: () => void): Captured | null {
 	doc.on('update', onUpdate);
 	let changes: FieldChange[];
 	try {
-		changes = recordChanges(doc, LOCAL_ORIGIN, () => doc.transact(run, LOCAL_ORIGIN));
+		changes = recordChanges(doc, LOCAL_ORIGIN, () => transactEdit(doc, LOCAL_ORIGIN, run));
 	} finally {
 		doc.off('update', onUpdate);
 	}
@@ -246,6 +247,14 @@ export class KontorStore {
 					: await this.#db.contacts.toCollection().primaryKeys();
 				return keys;
 			}
+			const [only] = terms;
+			if (terms.length === 1 && only !== undefined && only.length === 1) {
+				// One typed letter jumps to the names starting with it: a key range read, already in
+				// list order. A prefix that short would match a word in most contacts anyway.
+				const keys = await this.#db.contacts.where(':id').startsWith(only).primaryKeys();
+				if (!facet) return keys;
+				return intersectSorted([keys, await this.#db.contacts.where('filters').equals(facet).primaryKeys()]);
+			}
 			const perTerm = await Promise.all(
 				terms.map(async (term) => {
 					const keys = await this.#db.contacts.where('tokens').startsWith(term).primaryKeys();
@@ -255,6 +264,11 @@ export class KontorStore {
 			if (facet) perTerm.push(await this.#db.contacts.where('filters').equals(facet).primaryKeys());
 			return intersectSorted(perTerm);
 		});
+	}
+
+	/** The first rows of the whole list, read in table order (which is list order). */
+	async firstRows(limit: number): Promise<ContactRow[]> {
+		return this.#guard(() => this.#db.contacts.limit(limit).toArray());
 	}
 
 	/** The rows for keys, in the same order; a key whose row is gone gives `undefined`. */

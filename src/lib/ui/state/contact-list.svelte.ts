@@ -3,6 +3,8 @@ import type { ContactKind, ContactRow, GroupId } from '$lib/domain';
 import type { KontorStore, StoreChange } from '$lib/store';
 import { handleError } from './handle-error';
 
+const FIRST_PAINT_ROWS = 40;
+
 /**
  * The list pane's state: the filter, the ordered keys it selects, and the rows loaded for the
  * visible window. Only keys are held for the whole list; rows are read per window, so 50,000
@@ -13,6 +15,9 @@ export class ContactListModel {
 	#kind = $state<ContactKind | null>(null);
 	#group = $state<GroupId | null>(null);
 	#keys = $state.raw<string[]>([]);
+	/** Contact id -> list position, derived once per result instead of a scan per lookup. */
+	#positions = $derived(new Map(this.#keys.map((k, i) => [k.slice(k.indexOf('\u0000') + 1), i])));
+	#complete = $state(false);
 	#rows = $state.raw<Map<string, ContactRow>>(new Map());
 	#loaded = $state(false);
 	#busy = $state(false);
@@ -45,6 +50,10 @@ export class ContactListModel {
 	get loaded(): boolean {
 		return this.#loaded;
 	}
+	/** True once `count` is the full number of matches, not just the first screen. */
+	get complete(): boolean {
+		return this.#complete;
+	}
 
 	/** True while a query for the current filter is running. */
 	get busy(): boolean {
@@ -62,7 +71,7 @@ export class ContactListModel {
 
 	/** Position of a contact in the current list, or -1. */
 	indexOf(id: string): number {
-		return this.#keys.findIndex((k) => k.endsWith(`\u0000${id}`));
+		return this.#positions.get(id) ?? -1;
 	}
 
 	setFilter(filter: { query?: string; kind?: ContactKind | null; group?: GroupId | null }): Promise<void> {
@@ -78,6 +87,7 @@ export class ContactListModel {
 		const query = this.#query;
 		this.#busy = true;
 		try {
+			if (!this.#loaded && !query && !this.#kind && !this.#group) await this.#paintFirstRows(generation);
 			const keys = await this.store.listKeys({ query, kind: this.#kind, group: this.#group });
 			// A newer keystroke started another query; its answer wins.
 			if (generation !== this.#generation) return;
@@ -87,11 +97,24 @@ export class ContactListModel {
 			this.#rows = rows;
 			this.#shownQuery = query;
 			this.#loaded = true;
+			this.#complete = true;
 		} catch (error) {
 			handleError(error, 'loading the contact list');
 		} finally {
 			if (generation === this.#generation) this.#busy = false;
 		}
+	}
+
+	/**
+	 * At start the first screen of rows is read straight from the table (it is in list order), so
+	 * the list paints before the keys of all contacts are loaded; the count follows.
+	 */
+	async #paintFirstRows(generation: number): Promise<void> {
+		const rows = await this.store.firstRows(FIRST_PAINT_ROWS);
+		if (generation !== this.#generation || this.#loaded) return;
+		this.#keys = rows.map((r) => r.key);
+		this.#rows = new Map(rows.map((r) => [r.key, r]));
+		this.#loaded = true;
 	}
 
 	/** Makes sure rows [start, end) are loaded; called as the list scrolls. */

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { KontorStore } from '../../src/lib/store';
+import { ContactListModel } from '../../src/lib/ui/state/contact-list.svelte';
+
+let store: KontorStore;
+let model: ContactListModel;
+
+afterEach(() => {
+	model?.dispose();
+	store?.close();
+});
+
+async function openWith(count: number): Promise<void> {
+	store = await KontorStore.open({ name: `kontor-list-${crypto.randomUUID()}` });
+	const names = Array.from({ length: count }, (_, i) => `Firma ${String(i).padStart(3, '0')}`);
+	const result = await store.importContacts(
+		names.map((companyName) => ({ kind: 'company', fields: { companyName } }))
+	);
+	expect(result.ok).toBe(true);
+	model = new ContactListModel(store);
+}
+
+describe('ContactListModel', () => {
+	it('paints the first screen, then knows every key and the full count', async () => {
+		await openWith(120);
+		const firstScreen = model.refresh();
+		await vi.waitFor(() => expect(model.loaded).toBe(true));
+		await firstScreen;
+		expect(model.complete).toBe(true);
+		expect(model.count).toBe(120);
+		await model.showWindow(100, 110);
+		expect(model.rowAt(100)?.displayName).toBe('Firma 100');
+		expect(model.indexOf(model.rowAt(105)?.id ?? '')).toBe(105);
+	});
+
+	it('searches, shows which query its keys answer, and follows edits', async () => {
+		await openWith(30);
+		await model.refresh();
+		await model.setFilter({ query: 'Firma 02' });
+		expect(model.shownQuery).toBe('Firma 02');
+		expect(model.busy).toBe(false);
+		await model.showWindow(0, 20);
+		expect(Array.from({ length: model.count }, (_, i) => model.rowAt(i)?.displayName)).toEqual([
+			'Firma 020',
+			'Firma 021',
+			'Firma 022',
+			'Firma 023',
+			'Firma 024',
+			'Firma 025',
+			'Firma 026',
+			'Firma 027',
+			'Firma 028',
+			'Firma 029'
+		]);
+		const created = await store.createContact('company', { fields: { companyName: 'Firma 02x' } });
+		expect(created.ok).toBe(true);
+		await vi.waitFor(() => expect(model.count).toBe(11));
+	});
+
+	it('lets the newest query win when answers arrive out of order', async () => {
+		await openWith(20);
+		await model.refresh();
+		const slow = model.setFilter({ query: 'Firma' });
+		const fast = model.setFilter({ query: 'Firma 019' });
+		await Promise.all([slow, fast]);
+		expect(model.shownQuery).toBe('Firma 019');
+		expect(model.count).toBe(1);
+	});
+});
