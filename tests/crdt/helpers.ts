@@ -1,6 +1,14 @@
 /** Shared setup for the contact-document tests: fixed ids and replica plumbing. */
 import * as Y from 'yjs';
-import { initContact, newContactDoc } from '../../src/lib/crdt';
+import {
+	LOCAL_ORIGIN,
+	initContact,
+	newContactDoc,
+	recordChanges,
+	transactEdit,
+	type FieldChange,
+	type HistoryEntry
+} from '../../src/lib/crdt';
 import { emptyContactFields, type ContactFields } from '../../src/lib/domain';
 import { mulberry32, seededChannelId, seededContactId, seededGroupId } from '../factories';
 
@@ -49,4 +57,49 @@ export function sync(a: Y.Doc, b: Y.Doc): void {
 	const toA = Y.encodeStateAsUpdate(b, Y.encodeStateVector(a));
 	Y.applyUpdate(b, toB);
 	Y.applyUpdate(a, toA);
+}
+
+/** Who made an edit and when, for `recordEdit`; the rest of an entry is read off the document. */
+export interface EditMeta {
+	id: string;
+	time: number;
+	device?: string;
+	author?: string;
+}
+
+/**
+ * Runs `run` as one local edit of `doc` and returns its update and the history entry for it, built
+ * the way the store builds it (changes read off the transaction, the state vector before, the
+ * client and its clock after); null when the edit wrote nothing.
+ */
+export function recordEdit(
+	doc: Y.Doc,
+	run: () => void,
+	meta: EditMeta
+): { update: Uint8Array; entry: HistoryEntry } | null {
+	const svBefore = Y.encodeStateVector(doc);
+	const updates: Uint8Array[] = [];
+	const onUpdate = (update: Uint8Array, origin: unknown) => {
+		if (origin === LOCAL_ORIGIN) updates.push(update);
+	};
+	doc.on('update', onUpdate);
+	let changes: FieldChange[];
+	try {
+		changes = recordChanges(doc, LOCAL_ORIGIN, () => transactEdit(doc, LOCAL_ORIGIN, run));
+	} finally {
+		doc.off('update', onUpdate);
+	}
+	if (updates.length === 0) return null;
+	const entry: HistoryEntry = {
+		id: meta.id,
+		docId: doc.guid,
+		time: meta.time,
+		author: { id: '', name: meta.author ?? '' },
+		device: meta.device ?? '',
+		changes,
+		svBefore,
+		client: doc.clientID,
+		clockEnd: Y.getState(doc.store, doc.clientID)
+	};
+	return { update: Y.mergeUpdates(updates), entry };
 }

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { EDIT_MARK_MAP } from './history';
 
 /** A JSON value as a document stores it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -22,10 +23,11 @@ function toJson(value: unknown): JsonValue | undefined {
 	return value as JsonValue;
 }
 
-/** The document as plain JSON, one entry per root map. */
+/** The document as plain JSON, one entry per root map (but for the edit marks, which hold nothing). */
 export function snapshotJson(doc: Y.Doc): Record<string, JsonValue> {
 	const out: Record<string, JsonValue> = {};
 	for (const [name, type] of doc.share) {
+		if (name === EDIT_MARK_MAP) continue;
 		if (type instanceof Y.Map || type._map.size > 0) out[name] = doc.getMap(name).toJSON() as JsonValue;
 	}
 	return out;
@@ -90,9 +92,16 @@ export function recordChanges(doc: Y.Doc, origin: unknown, edit: () => void): Fi
 	return changes.sort((a, b) => (a.path.join('\u0000') < b.path.join('\u0000') ? -1 : 1));
 }
 
+function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /**
  * Writes `value` at `path` as a new change: the way "restore" puts an old value back. Absent
  * (`undefined`) deletes the key; an object becomes a nested map, as entries are stored.
+ * Only what differs is written: a rewritten value is a new concurrent write and could win over a
+ * real change made elsewhere, and an entry still there is patched property by property, so a
+ * concurrent edit of its other properties survives.
  */
 export function writeAt(doc: Y.Doc, path: readonly string[], value: JsonValue | undefined): void {
 	const [root, ...rest] = path;
@@ -104,9 +113,15 @@ export function writeAt(doc: Y.Doc, path: readonly string[], value: JsonValue | 
 		map = next;
 	}
 	const key = rest[rest.length - 1] as string;
-	if (value === undefined) {
+	const current = map.get(key);
+	if (isObject(value) && current instanceof Y.Map) {
+		for (const [k, v] of Object.entries(value)) if (!same(toJson(current.get(k)), v)) current.set(k, v);
+		for (const k of [...current.keys()]) if (!(k in value)) current.delete(k);
+	} else if (same(toJson(current), value)) {
+		return;
+	} else if (value === undefined) {
 		map.delete(key);
-	} else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+	} else if (isObject(value)) {
 		const nested = new Y.Map<unknown>();
 		for (const [k, v] of Object.entries(value)) nested.set(k, v);
 		map.set(key, nested);

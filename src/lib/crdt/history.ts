@@ -30,7 +30,32 @@ export interface HistoryEntry {
 	serverTime?: number;
 }
 
-/** Did `a` see `b` (was `b` part of the state `a` was made on)? */
+/** The root map that `transactEdit` writes to (and at once empties); nothing reads it. */
+export const EDIT_MARK_MAP = '_edit';
+
+/**
+ * Runs `run` as one transaction with `origin` that, whenever it changes anything, advances this
+ * client's clock. Yjs keeps deletions in a delete set without clocks, so an edit that only deletes
+ * (a channel or group removed, a value restored to absent) would end where the client's previous
+ * edit ended, and no state vector could tell whether another edit saw it. One throwaway insertion,
+ * deleted in the same transaction, gives such an edit a clock of its own (a few bytes once collected).
+ */
+export function transactEdit(doc: Y.Doc, origin: unknown, run: () => void): void {
+	doc.transact((tr) => {
+		run();
+		const own = tr.beforeState.get(doc.clientID) ?? 0;
+		if (tr.deleteSet.clients.size > 0 && Y.getState(doc.store, doc.clientID) === own) {
+			const marks = doc.getMap(EDIT_MARK_MAP);
+			marks.set('edit', true);
+			marks.delete('edit');
+		}
+	}, origin);
+}
+
+/**
+ * Did `a` see `b` (was `b` part of the state `a` was made on)? Exact as long as every edit advanced
+ * its client's clock, which `transactEdit` makes sure of.
+ */
 export function covers(a: HistoryEntry, b: HistoryEntry): boolean {
 	if (a.id === b.id) return true;
 	const seen = Y.decodeStateVector(a.svBefore).get(b.client) ?? 0;
@@ -42,9 +67,73 @@ export function concurrent(a: HistoryEntry, b: HistoryEntry): boolean {
 	return !covers(a, b) && !covers(b, a);
 }
 
-/** Newest first; ties by id, so every device lists the same entries in the same order. */
+/** For each entry, the newest entry of every client (its own included) that it saw. */
+function predecessors(entries: readonly HistoryEntry[]): Map<string, HistoryEntry[]> {
+	const chains = new Map<number, HistoryEntry[]>();
+	for (const entry of entries) {
+		const chain = chains.get(entry.client);
+		if (chain) chain.push(entry);
+		else chains.set(entry.client, [entry]);
+	}
+	for (const chain of chains.values()) chain.sort((a, b) => a.clockEnd - b.clockEnd);
+	const out = new Map<string, HistoryEntry[]>();
+	for (const entry of entries) {
+		const seen = Y.decodeStateVector(entry.svBefore);
+		const found: HistoryEntry[] = [];
+		for (const [client, chain] of chains) {
+			const clock = seen.get(client) ?? 0;
+			let lo = 0;
+			let hi = chain.length;
+			while (lo < hi) {
+				const mid = (lo + hi) >>> 1;
+				if ((chain[mid] as HistoryEntry).clockEnd <= clock) lo = mid + 1;
+				else hi = mid;
+			}
+			const last = chain[lo - 1];
+			if (last && last.id !== entry.id) found.push(last);
+		}
+		out.set(entry.id, found);
+	}
+	return out;
+}
+
+/**
+ * Newest first, in an order every device agrees on that never lists an edit below one it saw.
+ * Device clocks drift and two edits can share a millisecond, so by time alone an edit could be
+ * listed below the one it overwrote, and `lastChange` would name a value the document no longer
+ * holds. Each entry sorts at its own time, but after everything it saw (a hybrid logical clock
+ * computed from the entries, so it needs nothing stored); ties by id.
+ */
 export function sortHistory(entries: readonly HistoryEntry[]): HistoryEntry[] {
-	return [...entries].sort((a, b) => b.time - a.time || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+	const before = predecessors(entries);
+	const keys = new Map<string, number>();
+	const open = new Set<string>();
+	for (const root of entries) {
+		const stack = [root];
+		while (stack.length > 0) {
+			const top = stack[stack.length - 1] as HistoryEntry;
+			if (keys.has(top.id)) {
+				stack.pop();
+				continue;
+			}
+			open.add(top.id);
+			const seen = before.get(top.id) ?? [];
+			// `open` guards against a cycle, which only malformed entries could make.
+			const next = seen.find((e) => !keys.has(e.id) && !open.has(e.id));
+			if (next) {
+				stack.push(next);
+				continue;
+			}
+			stack.pop();
+			open.delete(top.id);
+			keys.set(
+				top.id,
+				seen.reduce((key, e) => Math.max(key, (keys.get(e.id) ?? -Infinity) + 1), top.time)
+			);
+		}
+	}
+	const key = (e: HistoryEntry) => keys.get(e.id) ?? e.time;
+	return [...entries].sort((a, b) => key(b) - key(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
 function samePath(a: readonly string[], b: readonly string[]): boolean {

@@ -544,13 +544,15 @@ export class KontorStore {
 
 	/**
 	 * Writes a value from the history back as a new change (history itself is append-only). For a
-	 * contact the projection follows, like after any edit.
+	 * contact the projection follows, like after any edit; a contact this device does not have is
+	 * left alone (writing into its empty document would list a contact that does not exist).
 	 */
 	async restore(docId: string, path: readonly string[], value: JsonValue | undefined): Promise<void> {
 		await this.#serially(async () => {
 			const contact = docId !== WORKSPACE_DOC_ID;
 			const cache = contact ? this.#contacts : this.#workspace;
 			const entry = await this.#guard(() => cache.get(docId));
+			if (contact && !isInitialized(entry.doc)) return;
 			const captured = capture(entry.doc, () => writeAt(entry.doc, path, value));
 			if (captured) await this.#persist(cache, entry, captured, contact);
 		});
