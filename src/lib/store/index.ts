@@ -2,3 +2,16 @@ export * from './contact-store';
 export * from './errors';
 export type { UpdateRecord } from './db';
 export type { WorkspaceEdit } from '../crdt';
+// History as the UI reads it: plain data and pure functions over it (no Yjs types reach the UI).
+export {
+	concurrent,
+	concurrentWith,
+	covers,
+	lastChange,
+	sortHistory,
+	within,
+	type Author,
+	type FieldChange,
+	type HistoryEntry,
+	type JsonValue
+} from '../crdt';

@@ -50,6 +50,11 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
 	return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
+/** True when `key` is a text of the catalog (e.g. a label key built from a field name). */
+export function isMessageKey(key: string): key is MessageKey {
+	return Object.hasOwn(de, key);
+}
+
 /** Display name of a country code in the UI language ("DE" -> "Deutschland"). */
 export function countryName(code: string): string {
 	try {
