@@ -346,6 +346,25 @@ describe('restore', () => {
 		]);
 	});
 
+	it('restores a phone number together with its normalized form, so search finds it again', async () => {
+		const store = await tabs.open(freshDbName());
+		const id = await company(store);
+		const channel = await channelId(store, id);
+		await edit(store, id, [{ type: 'updateChannel', id: channel, patch: { value: '089 7654321' } }]);
+		expect(await store.listKeys({ query: '030 1234567' })).toEqual([]);
+
+		const change = lastChange(await store.history(id), ['channels', channel, 'value'])?.change;
+		expect(change).toMatchObject({ from: '030 1234567', to: '089 7654321' });
+		await store.restore(id, ['channels', channel, 'value'], change?.from);
+
+		const restored = (await store.loadContact(id))?.channels.find((c) => c.id === channel);
+		expect(restored).toMatchObject({ value: '030 1234567', normalized: '+49301234567' });
+		const row = await rowOf(store, id);
+		expect(row.phoneE164).toBe('+49301234567');
+		expect(await store.listKeys({ query: '030 1234567' })).toEqual([row.key]);
+		expect(await store.listKeys({ query: '089 7654321' })).toEqual([]);
+	});
+
 	it('removes a group again (restoring "absent")', async () => {
 		const store = await tabs.open(freshDbName());
 		const group = newGroupId();

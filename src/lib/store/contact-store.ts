@@ -30,6 +30,7 @@ import {
 	parseSearchQuery,
 	rowAsParent,
 	suggestMatchcode,
+	validateChannelValue,
 	validateEdits,
 	type Contact,
 	type ContactEdit,
@@ -150,6 +151,25 @@ function prepareContact(
 function buildContact(doc: Y.Doc, fields: ContactFields, edits: readonly ContactEdit[]): void {
 	initContact(doc, { ...emptyContactFields(fields.kind), parentId: fields.parentId });
 	applyContactEdits(doc, edits);
+}
+
+/**
+ * A restored channel value brings its normalized form (E.164, lower-case e-mail) along, which search
+ * and the list read; a value that no longer validates keeps the stored normalized form.
+ */
+function derivedChannelValue(
+	contact: Contact,
+	path: readonly string[],
+	value: JsonValue | undefined
+): { path: string[]; value: string } | null {
+	const [root, id, prop] = path;
+	if (root !== 'channels' || prop !== 'value' || typeof value !== 'string' || path.length !== 3) return null;
+	const channel = contact.channels.find((c) => c.id === id);
+	if (!channel) return null;
+	const checked = validateChannelValue(channel.kind, value, contact.country);
+	return checked.ok
+		? { path: ['channels', channel.id, 'normalized'], value: checked.value.normalized }
+		: null;
 }
 
 /**
@@ -553,7 +573,11 @@ export class KontorStore {
 			const cache = contact ? this.#contacts : this.#workspace;
 			const entry = await this.#guard(() => cache.get(docId));
 			if (contact && !isInitialized(entry.doc)) return;
-			const captured = capture(entry.doc, () => writeAt(entry.doc, path, value));
+			const derived = contact ? derivedChannelValue(readContact(entry.doc), path, value) : null;
+			const captured = capture(entry.doc, () => {
+				writeAt(entry.doc, path, value);
+				if (derived) writeAt(entry.doc, derived.path, derived.value);
+			});
 			if (captured) await this.#persist(cache, entry, captured, contact);
 		});
 	}
