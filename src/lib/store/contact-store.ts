@@ -296,6 +296,16 @@ export class KontorStore {
 		return this.#guard(() => this.#db.contacts.bulkGet([...keys]));
 	}
 
+	/** The rows of contacts by id, in no particular order; unknown ids are left out. */
+	async rowsByIds(ids: readonly string[]): Promise<ContactRow[]> {
+		return this.#guard(() =>
+			this.#db.contacts
+				.where('id')
+				.anyOf([...ids])
+				.toArray()
+		);
+	}
+
 	async row(id: ContactId): Promise<ContactRow | undefined> {
 		return this.#guard(() => this.#db.contacts.where('id').equals(id).first());
 	}

@@ -97,16 +97,19 @@ export class ContactEditorModel {
 		const changed = new Set(this.#changed);
 		const touched = (id: string) => all || changed.has(id);
 		try {
-			const contact = await this.store.loadContact(this.id);
-			const [parent, children, groups, history, address, inheritedGroups] = await Promise.all([
-				contact ? this.store.parentOf(contact) : null,
+			// Everything that needs only the id is read at once; what depends on the parent follows.
+			const [contact, children, groups, history] = await Promise.all([
+				this.store.loadContact(this.id),
 				this.store.children(this.id),
 				this.store.groups(),
-				touched(this.id) ? this.store.history(this.id) : this.#history,
-				contact?.inheritAddress ? this.#source(contact.parentId, 'addressFrom', touched) : null,
-				contact?.inheritGroups ? this.#source(contact.parentId, 'groupsFrom', touched) : null
+				touched(this.id) ? this.store.history(this.id) : this.#history
 			]);
-			const names = history === this.#history ? this.#names : await this.#parentNames(history);
+			const [parent, address, inheritedGroups, names] = await Promise.all([
+				contact ? this.store.parentOf(contact) : null,
+				contact?.inheritAddress ? this.#source(contact.parentId, 'addressFrom', touched) : null,
+				contact?.inheritGroups ? this.#source(contact.parentId, 'groupsFrom', touched) : null,
+				history === this.#history ? this.#names : this.#parentNames(history)
+			]);
 			if (generation !== this.#generation) return;
 			this.#contact = contact;
 			this.#parent = parent;
@@ -153,7 +156,7 @@ export class ContactEditorModel {
 				if (c.path[0] === 'fields' && c.path[1] === 'parentId')
 					for (const v of [c.from, c.to]) if (typeof v === 'string') ids.add(v);
 		if (ids.size === 0) return new Map();
-		const rows = await this.store.rows([...ids]);
+		const rows = await this.store.rowsByIds([...ids]);
 		return new Map(rows.flatMap((r) => (r ? [[r.id, r.displayName] as const] : [])));
 	}
 
