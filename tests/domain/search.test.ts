@@ -67,9 +67,14 @@ describe('parseSearchQuery', () => {
 		['4930', ['4930']],
 		['1234567', ['1234567']],
 		['10115', ['10115']],
-		// fewer than 3 digits is not a phone query: just a word
-		['12', ['12']],
-		['+4', ['4']],
+		// fewer than 3 digits would match nearly every phone number: no terms yet; one digit jumps
+		['12', []],
+		['+4', []],
+		['+49', []],
+		['+49 ', []],
+		['+', []],
+		['(0', []],
+		['7', ['7']],
 		// words, folded and deduplicated
 		['Müller', ['muller']],
 		['MÜLLER berlin', ['muller', 'berlin']],

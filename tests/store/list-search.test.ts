@@ -250,3 +250,27 @@ describe('one typed letter', () => {
 		expect(await names({ query: 'mü' })).toEqual(['Autohaus Nord', 'Müller, Anna']);
 	});
 });
+
+describe('several terms over many matches', () => {
+	it('gives the same answer when the first term matches more contacts than are checked in memory', async () => {
+		const lastNames = ['Weber', 'Wagner', 'Becker', 'Braun'];
+		const result = await store.importContacts(
+			Array.from({ length: 2100 }, (_, i) => ({
+				kind: 'person' as const,
+				fields: { lastName: lastNames[i % 4] as string, firstName: `Kim ${i}`, city: 'Berlin' }
+			}))
+		);
+		expect(result.ok).toBe(true);
+		// "berlin" (longest term) matches all 2,100: the index path intersects with "weber".
+		const berlinWeber = await names({ query: 'berlin weber' });
+		expect(berlinWeber).toHaveLength(525);
+		expect(new Set(berlinWeber.map((n) => n.split(',')[0]))).toEqual(new Set(['Weber']));
+		// "wagner" matches 525: its rows are read and checked for "kim" and the filter.
+		const wagnerKim = await names({ query: 'wagner kim', kind: 'person' });
+		expect(wagnerKim).toHaveLength(525);
+		expect(await names({ query: 'wagner kim', kind: 'company' })).toEqual([]);
+		expect(await names({ query: 'berlin kim 7' })).toEqual(
+			(await names({ query: 'berlin kim' })).filter((n) => / 7\d*$/.test(n))
+		);
+	});
+});

@@ -37,12 +37,17 @@ const PHONE_QUERY = /^[\d\s+\-/().]+$/;
 
 /**
  * Turns what the user typed into terms that each must prefix-match a token. A query of digits and
- * phone punctuation ("030 1234-5", "+49 30 12") is one phone term, compared digit by digit.
+ * phone punctuation ("030 1234-5", "+49 30 12") is one phone term, compared digit by digit; with
+ * fewer than three digits it selects nothing yet (no terms).
  */
 export function parseSearchQuery(query: string): string[] {
 	const q = query.trim();
 	if (q === '') return [];
-	if (PHONE_QUERY.test(q) && digitsOf(q).length >= 3) {
+	if (PHONE_QUERY.test(q)) {
+		const digits = digitsOf(q);
+		// Two digits ("+49", "03") would match nearly every phone number: wait for the third. A
+		// single digit jumps like a single letter.
+		if (digits.length < 3) return /^\d$/.test(q) ? [q] : [];
 		const international = q.replace(/^\s*(\+|00)/, '');
 		// "+49 (0)30 ..." shows the trunk prefix in brackets; it is not dialled after the country code.
 		return [digitsOf(international === q ? q : international.replace(/\(0\)/g, ''))];

@@ -24,6 +24,7 @@ import {
 	completeEdits,
 	emptyContactFields,
 	filterKey,
+	matchesTerms,
 	newContactId,
 	newDeviceId,
 	uuidv7,
@@ -83,6 +84,9 @@ export interface StoreOptions {
 }
 
 const COMPACT_AFTER_ROWS = 64;
+
+/** Up to this many matches of the first search term, the other terms are checked on the rows. */
+const FILTER_IN_MEMORY_UP_TO = 2000;
 
 /** The transaction origin of updates received from another device. */
 const REMOTE_ORIGIN = 'remote';
@@ -275,15 +279,29 @@ export class KontorStore {
 				if (!facet) return keys;
 				return intersectSorted([keys, await this.#db.contacts.where('filters').equals(facet).primaryKeys()]);
 			}
-			const perTerm = await Promise.all(
-				terms.map(async (term) => {
-					const keys = await this.#db.contacts.where('tokens').startsWith(term).primaryKeys();
-					return [...new Set(keys)].sort();
-				})
-			);
+			// The longest term is usually the rarest. When it selects few contacts, their rows are read
+			// and the other terms and the filter are checked on them: one small read instead of an
+			// index read per term, of which a short one ("müller b") can match most of the table.
+			const [first, ...rest] = [...terms].sort((a, b) => b.length - a.length) as [string, ...string[]];
+			const firstKeys = await this.#termKeys(first);
+			if (rest.length === 0 && !facet) return firstKeys;
+			if (firstKeys.length <= FILTER_IN_MEMORY_UP_TO) {
+				const rows = await this.#db.contacts.bulkGet(firstKeys);
+				return rows
+					.filter((r): r is ContactRow => r !== undefined)
+					.filter((r) => (!facet || r.filters.includes(facet)) && matchesTerms(r.tokens, rest))
+					.map((r) => r.key);
+			}
+			const perTerm = [firstKeys, ...(await Promise.all(rest.map((term) => this.#termKeys(term))))];
 			if (facet) perTerm.push(await this.#db.contacts.where('filters').equals(facet).primaryKeys());
 			return intersectSorted(perTerm);
 		});
+	}
+
+	/** Keys of the rows with a token starting with `term`, ascending, each once. */
+	async #termKeys(term: string): Promise<string[]> {
+		const keys = await this.#db.contacts.where('tokens').startsWith(term).primaryKeys();
+		return [...new Set(keys)].sort();
 	}
 
 	/** The first rows of the whole list, read in table order (which is list order). */

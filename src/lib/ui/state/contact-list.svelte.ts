@@ -1,5 +1,5 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- row maps are replaced whole, never mutated after publishing */
-import type { ContactKind, ContactRow, GroupId } from '$lib/domain';
+import { parseSearchQuery, type ContactKind, type ContactRow, type GroupId } from '$lib/domain';
 import type { KontorStore, StoreChange } from '$lib/store';
 import { handleError } from './handle-error';
 
@@ -15,8 +15,8 @@ export class ContactListModel {
 	#kind = $state<ContactKind | null>(null);
 	#group = $state<GroupId | null>(null);
 	#keys = $state.raw<string[]>([]);
-	/** Contact id -> list position, derived once per result instead of a scan per lookup. */
-	#positions = $derived(new Map(this.#keys.map((k, i) => [k.slice(k.indexOf('\u0000') + 1), i])));
+	/** The filter the shown keys answer, as terms: typing that changes no term reads nothing. */
+	#shownFilter: string | null = null;
 	#complete = $state(false);
 	#rows = $state.raw<Map<string, ContactRow>>(new Map());
 	#loaded = $state(false);
@@ -69,9 +69,28 @@ export class ContactListModel {
 		return key === undefined ? undefined : this.#rows.get(key);
 	}
 
-	/** Position of a contact in the current list, or -1. */
+	/**
+	 * Position of a contact in the current list when its row is loaded (it is near the visible
+	 * window), else -1. Keys are sorted, so the position is a binary search, not a scan of 50,000.
+	 */
 	indexOf(id: string): number {
-		return this.#positions.get(id) ?? -1;
+		let key: string | undefined;
+		for (const row of this.#rows.values())
+			if (row.id === id) {
+				key = row.key;
+				break;
+			}
+		if (key === undefined) return -1;
+		let low = 0;
+		let high = this.#keys.length - 1;
+		while (low <= high) {
+			const mid = (low + high) >> 1;
+			const probe = this.#keys[mid] as string;
+			if (probe === key) return mid;
+			if (probe < key) low = mid + 1;
+			else high = mid - 1;
+		}
+		return -1;
 	}
 
 	setFilter(filter: { query?: string; kind?: ContactKind | null; group?: GroupId | null }): Promise<void> {
@@ -82,9 +101,15 @@ export class ContactListModel {
 	}
 
 	/** Re-reads the keys for the filter and the rows of the visible window. */
-	async refresh(): Promise<void> {
+	async refresh(force = false): Promise<void> {
 		const generation = ++this.#generation;
 		const query = this.#query;
+		const filter = [this.#kind, this.#group, ...parseSearchQuery(query)].join('\u0000');
+		if (!force && this.#complete && filter === this.#shownFilter) {
+			this.#shownQuery = query;
+			this.#busy = false;
+			return;
+		}
 		this.#busy = true;
 		try {
 			if (!this.#loaded && !query && !this.#kind && !this.#group) await this.#paintFirstRows(generation);
@@ -96,6 +121,7 @@ export class ContactListModel {
 			this.#keys = keys;
 			this.#rows = rows;
 			this.#shownQuery = query;
+			this.#shownFilter = filter;
 			this.#loaded = true;
 			this.#complete = true;
 		} catch (error) {
@@ -150,7 +176,7 @@ export class ContactListModel {
 
 	#onChange(change: StoreChange): void {
 		if (change.rowIds.length === 0 && change.docIds.length > 0) return;
-		void this.refresh();
+		void this.refresh(true);
 	}
 
 	dispose(): void {
