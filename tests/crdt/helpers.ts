@@ -1,14 +1,6 @@
 /** Shared setup for the contact-document tests: fixed ids and replica plumbing. */
 import * as Y from 'yjs';
-import {
-	LOCAL_ORIGIN,
-	initContact,
-	newContactDoc,
-	recordChanges,
-	transactEdit,
-	type FieldChange,
-	type HistoryEntry
-} from '../../src/lib/crdt';
+import { captureEdit, initContact, newContactDoc, type HistoryEntry } from '../../src/lib/crdt';
 import { emptyContactFields, type ContactFields } from '../../src/lib/domain';
 import { mulberry32, seededChannelId, seededContactId, seededGroupId } from '../factories';
 
@@ -77,29 +69,16 @@ export function recordEdit(
 	run: () => void,
 	meta: EditMeta
 ): { update: Uint8Array; entry: HistoryEntry } | null {
-	const svBefore = Y.encodeStateVector(doc);
-	const updates: Uint8Array[] = [];
-	const onUpdate = (update: Uint8Array, origin: unknown) => {
-		if (origin === LOCAL_ORIGIN) updates.push(update);
-	};
-	doc.on('update', onUpdate);
-	let changes: FieldChange[];
-	try {
-		changes = recordChanges(doc, LOCAL_ORIGIN, () => transactEdit(doc, LOCAL_ORIGIN, run));
-	} finally {
-		doc.off('update', onUpdate);
-	}
-	if (updates.length === 0) return null;
+	const captured = captureEdit(doc, run);
+	if (!captured) return null;
+	const { update, ...facts } = captured;
 	const entry: HistoryEntry = {
 		id: meta.id,
 		docId: doc.guid,
 		time: meta.time,
 		author: { id: '', name: meta.author ?? '' },
 		device: meta.device ?? '',
-		changes,
-		svBefore,
-		client: doc.clientID,
-		clockEnd: Y.getState(doc.store, doc.clientID)
+		...facts
 	};
-	return { update: Y.mergeUpdates(updates), entry };
+	return { update, entry };
 }

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
-import type { FieldChange } from './changes';
+import { recordChanges, type FieldChange } from './changes';
+import { LOCAL_ORIGIN } from './contact-doc';
 
 /** Who made a change: a user id (empty while no server is used) and the name shown. */
 export interface Author {
@@ -50,6 +51,43 @@ export function transactEdit(doc: Y.Doc, origin: unknown, run: () => void): void
 			marks.delete('edit');
 		}
 	}, origin);
+}
+
+/** What one local edit produced: its update and the facts its history entry records. */
+export interface CapturedEdit {
+	update: Uint8Array;
+	changes: FieldChange[];
+	svBefore: Uint8Array;
+	client: number;
+	clockEnd: number;
+}
+
+/**
+ * Runs `run` as one local edit of `doc` (see `transactEdit`) and returns its update with the
+ * changes read off the transaction, the state vector before and the client's clock after; null
+ * when nothing changed. The store records exactly this with every edit.
+ */
+export function captureEdit(doc: Y.Doc, run: () => void): CapturedEdit | null {
+	const svBefore = Y.encodeStateVector(doc);
+	const updates: Uint8Array[] = [];
+	const onUpdate = (update: Uint8Array, origin: unknown) => {
+		if (origin === LOCAL_ORIGIN) updates.push(update);
+	};
+	doc.on('update', onUpdate);
+	let changes: FieldChange[];
+	try {
+		changes = recordChanges(doc, LOCAL_ORIGIN, () => transactEdit(doc, LOCAL_ORIGIN, run));
+	} finally {
+		doc.off('update', onUpdate);
+	}
+	if (updates.length === 0) return null;
+	return {
+		update: updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates),
+		changes,
+		svBefore,
+		client: doc.clientID,
+		clockEnd: Y.getState(doc.store, doc.clientID)
+	};
 }
 
 /**

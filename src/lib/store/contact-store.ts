@@ -4,11 +4,10 @@ import {
 	WORKSPACE_DOC_ID,
 	applyContactEdits,
 	applyWorkspaceEdits,
-	recordChanges,
+	captureEdit,
 	sortHistory,
-	transactEdit,
 	writeAt,
-	type FieldChange,
+	type CapturedEdit,
 	type HistoryEntry,
 	type JsonValue,
 	initContact,
@@ -90,42 +89,6 @@ const FILTER_IN_MEMORY_UP_TO = 2000;
 
 /** The transaction origin of updates received from another device. */
 const REMOTE_ORIGIN = 'remote';
-
-/** What one local transaction produced: its update and its history facts. */
-interface Captured {
-	update: Uint8Array;
-	changes: FieldChange[];
-	svBefore: Uint8Array;
-	client: number;
-	clockEnd: number;
-}
-
-/**
- * Runs `run` as one local transaction and collects its update and the changes it made (read off the
- * transaction); null when nothing changed.
- */
-function capture(doc: Y.Doc, run: () => void): Captured | null {
-	const svBefore = Y.encodeStateVector(doc);
-	const updates: Uint8Array[] = [];
-	const onUpdate = (update: Uint8Array, origin: unknown) => {
-		if (origin === LOCAL_ORIGIN) updates.push(update);
-	};
-	doc.on('update', onUpdate);
-	let changes: FieldChange[];
-	try {
-		changes = recordChanges(doc, LOCAL_ORIGIN, () => transactEdit(doc, LOCAL_ORIGIN, run));
-	} finally {
-		doc.off('update', onUpdate);
-	}
-	if (updates.length === 0) return null;
-	return {
-		update: updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates),
-		changes,
-		svBefore,
-		client: doc.clientID,
-		clockEnd: Y.getState(doc.store, doc.clientID)
-	};
-}
 
 type EditRejectionResult = Extract<EditResult, { ok: false }>;
 
@@ -367,7 +330,7 @@ export class KontorStore {
 			if (parentCheck) return { ok: false, error: parentCheck, index: 0 };
 		}
 		const entry = await this.#contacts.get(id);
-		const captured = capture(entry.doc, () => buildContact(entry.doc, prepared.fields, prepared.edits));
+		const captured = captureEdit(entry.doc, () => buildContact(entry.doc, prepared.fields, prepared.edits));
 		if (captured) await this.#persist(this.#contacts, entry, captured, true);
 		return { ok: true, id };
 	}
@@ -401,7 +364,7 @@ export class KontorStore {
 				const time = Date.now();
 				for (const { id, fields, edits } of prepared.slice(start, start + batchSize)) {
 					const doc = newContactDoc(id);
-					const captured = capture(doc, () => buildContact(doc, fields, edits));
+					const captured = captureEdit(doc, () => buildContact(doc, fields, edits));
 					if (captured) {
 						const { update, ...facts } = captured;
 						updates.push({ docId: id, update, time, device: this.deviceId, author: this.#author });
@@ -447,7 +410,7 @@ export class KontorStore {
 			if (error) return { ok: false, error, index };
 		}
 		const complete = completeEdits(contact, checked.value, await this.parentOf(contact));
-		const captured = capture(entry.doc, () => applyContactEdits(entry.doc, complete));
+		const captured = captureEdit(entry.doc, () => applyContactEdits(entry.doc, complete));
 		if (captured) await this.#persist(this.#contacts, entry, captured, true);
 		return { ok: true };
 	}
@@ -479,7 +442,7 @@ export class KontorStore {
 
 	async #editWorkspace(edits: readonly WorkspaceEdit[]): Promise<void> {
 		const entry = await this.#guard(() => this.#workspace.get(WORKSPACE_DOC_ID));
-		const captured = capture(entry.doc, () => applyWorkspaceEdits(entry.doc, edits, LOCAL_ORIGIN));
+		const captured = captureEdit(entry.doc, () => applyWorkspaceEdits(entry.doc, edits, LOCAL_ORIGIN));
 		if (captured) await this.#persist(this.#workspace, entry, captured, false);
 	}
 
@@ -504,7 +467,7 @@ export class KontorStore {
 	 * storing fails, the document is dropped from memory so it reloads as stored, and the error
 	 * reaches the UI: nothing is reported saved that is not.
 	 */
-	async #persist(cache: DocCache, entry: DocEntry, captured: Captured, project: boolean): Promise<void> {
+	async #persist(cache: DocCache, entry: DocEntry, captured: CapturedEdit, project: boolean): Promise<void> {
 		const docId = entry.doc.guid;
 		const time = Date.now();
 		const { update, ...facts } = captured;
@@ -570,7 +533,7 @@ export class KontorStore {
 		return this.#guard(() => this.#db.updates.where('docId').equals(docId).count());
 	}
 
-	#historyEntry(docId: string, time: number, facts: Omit<Captured, 'update'>): HistoryEntry {
+	#historyEntry(docId: string, time: number, facts: Omit<CapturedEdit, 'update'>): HistoryEntry {
 		return {
 			id: uuidv7(time),
 			docId,
@@ -602,7 +565,7 @@ export class KontorStore {
 			const entry = await this.#guard(() => cache.get(docId));
 			if (contact && !isInitialized(entry.doc)) return;
 			const derived = contact ? derivedChannelValue(readContact(entry.doc), path, value) : null;
-			const captured = capture(entry.doc, () => {
+			const captured = captureEdit(entry.doc, () => {
 				writeAt(entry.doc, path, value);
 				if (derived) writeAt(entry.doc, derived.path, derived.value);
 			});
