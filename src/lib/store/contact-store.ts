@@ -10,7 +10,6 @@ import {
 	type CapturedEdit,
 	type HistoryEntry,
 	type JsonValue,
-	initContact,
 	isInitialized,
 	newContactDoc,
 	newWorkspaceDoc,
@@ -21,16 +20,10 @@ import {
 import {
 	checkParent,
 	completeEdits,
-	emptyContactFields,
-	filterKey,
-	matchesTerms,
 	newContactId,
 	newDeviceId,
 	uuidv7,
-	parseSearchQuery,
 	rowAsParent,
-	suggestMatchcode,
-	validateChannelValue,
 	validateEdits,
 	type Contact,
 	type ContactEdit,
@@ -47,8 +40,9 @@ import {
 import { createDatabase, DEFAULT_DB_NAME, type KontorDexie, type UpdateRecord } from './db';
 import { DocCache, type DocEntry } from './doc-cache';
 import { classifyStorageError, StorageError } from './errors';
-import { projectAll, writeProjection } from './projection-writer';
-import { intersectSorted } from './sorted-keys';
+import { projectAll, rebuildRows, writeProjection } from './projection-writer';
+import { queryKeys } from './contact-queries';
+import { buildContact, derivedChannelValue, prepareContact, type EditRejectionResult } from './contact-input';
 
 /** What changed: documents that got an update, and projection rows that were rewritten. */
 export interface StoreChange {
@@ -84,60 +78,8 @@ export interface StoreOptions {
 
 const COMPACT_AFTER_ROWS = 64;
 
-/** Up to this many matches of the first search term, the other terms are checked on the rows. */
-const FILTER_IN_MEMORY_UP_TO = 2000;
-
 /** The transaction origin of updates received from another device. */
 const REMOTE_ORIGIN = 'remote';
-
-type EditRejectionResult = Extract<EditResult, { ok: false }>;
-
-/** Checks a new contact's fields and edits; the matchcode is suggested when none is given. */
-function prepareContact(
-	id: ContactId,
-	kind: ContactKind,
-	init: NewContact
-): { ok: true; fields: ContactFields; edits: ContactEdit[] } | EditRejectionResult {
-	const fields: ContactFields = { ...emptyContactFields(kind), ...init.fields, kind };
-	if (!fields.matchcode) fields.matchcode = suggestMatchcode(fields);
-	const blank: Contact = {
-		id,
-		...emptyContactFields(kind),
-		country: fields.country,
-		channels: [],
-		groups: []
-	};
-	const fieldEdits: ContactEdit[] = Object.entries(fields)
-		.filter(([k]) => k !== 'kind' && k !== 'parentId')
-		.map(([field, value]) => ({ type: 'set', field, value }) as ContactEdit);
-	const checked = validateEdits(blank, [...fieldEdits, ...(init.edits ?? [])]);
-	return checked.ok ? { ok: true, fields, edits: checked.value } : checked;
-}
-
-/** Writes a new contact's initial state; call inside `capture` so it becomes one update. */
-function buildContact(doc: Y.Doc, fields: ContactFields, edits: readonly ContactEdit[]): void {
-	initContact(doc, { ...emptyContactFields(fields.kind), parentId: fields.parentId });
-	applyContactEdits(doc, edits);
-}
-
-/**
- * A restored channel value brings its normalized form (E.164, lower-case e-mail) along, which search
- * and the list read; a value that no longer validates keeps the stored normalized form.
- */
-function derivedChannelValue(
-	contact: Contact,
-	path: readonly string[],
-	value: JsonValue | undefined
-): { path: string[]; value: string } | null {
-	const [root, id, prop] = path;
-	if (root !== 'channels' || prop !== 'value' || typeof value !== 'string' || path.length !== 3) return null;
-	const channel = contact.channels.find((c) => c.id === id);
-	if (!channel) return null;
-	const checked = validateChannelValue(channel.kind, value, contact.country);
-	return checked.ok
-		? { path: ['channels', channel.id, 'normalized'], value: checked.value.normalized }
-		: null;
-}
 
 /**
  * The device's contact store: Yjs documents persisted as updates in IndexedDB, a projection for
@@ -225,46 +167,7 @@ export class KontorStore {
 
 	/** Row keys of the contacts a filter selects, in list order (German collation). */
 	async listKeys(filter: ListFilter = {}): Promise<string[]> {
-		return this.#guard(async () => {
-			const terms = parseSearchQuery(filter.query ?? '');
-			const facet = filterKey(filter.kind ?? null, filter.group ?? null);
-			if (terms.length === 0) {
-				const keys = facet
-					? await this.#db.contacts.where('filters').equals(facet).primaryKeys()
-					: await this.#db.contacts.toCollection().primaryKeys();
-				return keys;
-			}
-			const [only] = terms;
-			if (terms.length === 1 && only !== undefined && only.length === 1) {
-				// One typed letter jumps to the names starting with it: a key range read, already in
-				// list order. A prefix that short would match a word in most contacts anyway.
-				const keys = await this.#db.contacts.where(':id').startsWith(only).primaryKeys();
-				if (!facet) return keys;
-				return intersectSorted([keys, await this.#db.contacts.where('filters').equals(facet).primaryKeys()]);
-			}
-			// The longest term is usually the rarest. When it selects few contacts, their rows are read
-			// and the other terms and the filter are checked on them: one small read instead of an
-			// index read per term, of which a short one ("müller b") can match most of the table.
-			const [first, ...rest] = [...terms].sort((a, b) => b.length - a.length) as [string, ...string[]];
-			const firstKeys = await this.#termKeys(first);
-			if (rest.length === 0 && !facet) return firstKeys;
-			if (firstKeys.length <= FILTER_IN_MEMORY_UP_TO) {
-				const rows = await this.#db.contacts.bulkGet(firstKeys);
-				return rows
-					.filter((r): r is ContactRow => r !== undefined)
-					.filter((r) => (!facet || r.filters.includes(facet)) && matchesTerms(r.tokens, rest))
-					.map((r) => r.key);
-			}
-			const perTerm = [firstKeys, ...(await Promise.all(rest.map((term) => this.#termKeys(term))))];
-			if (facet) perTerm.push(await this.#db.contacts.where('filters').equals(facet).primaryKeys());
-			return intersectSorted(perTerm);
-		});
-	}
-
-	/** Keys of the rows with a token starting with `term`, ascending, each once. */
-	async #termKeys(term: string): Promise<string[]> {
-		const keys = await this.#db.contacts.where('tokens').startsWith(term).primaryKeys();
-		return [...new Set(keys)].sort();
+		return this.#guard(() => queryKeys(this.#db, filter));
 	}
 
 	/** The first rows of the whole list, read in table order (which is list order). */
@@ -660,40 +563,7 @@ export class KontorStore {
 	 * proof, and the repair when it was lost or an older version wrote it differently.
 	 */
 	async rebuildProjection(onProgress?: (done: number, total: number) => void): Promise<number> {
-		// One transaction over updates and rows: an edit from another tab waits for the rebuild instead
-		// of being overwritten by a row computed before it.
-		const rows = await this.#guard(() =>
-			this.#db.transaction('rw', this.#db.updates, this.#db.contacts, async () => {
-				const ids = (await this.#db.updates.orderBy('docId').uniqueKeys()).filter(
-					(id): id is string => typeof id === 'string' && id !== WORKSPACE_DOC_ID
-				);
-				const contacts: Contact[] = [];
-				const times = new Map<string, number>();
-				const chunk = 500;
-				for (let i = 0; i < ids.length; i += chunk) {
-					const slice = ids.slice(i, i + chunk);
-					const records = await this.#db.updates.where('docId').anyOf(slice).toArray();
-					const byDoc = new Map<string, Uint8Array[]>();
-					for (const r of records.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
-						const list = byDoc.get(r.docId);
-						if (list) list.push(r.update);
-						else byDoc.set(r.docId, [r.update]);
-						times.set(r.docId, Math.max(times.get(r.docId) ?? 0, r.time));
-					}
-					for (const [id, updates] of byDoc) {
-						const doc = newContactDoc(id as ContactId);
-						Y.applyUpdate(doc, Y.mergeUpdates(updates));
-						if (isInitialized(doc)) contacts.push(readContact(doc));
-						doc.destroy();
-					}
-					onProgress?.(Math.min(i + chunk, ids.length), ids.length);
-				}
-				const rebuilt = projectAll(contacts, (id) => times.get(id) ?? 0);
-				await this.#db.contacts.clear();
-				await this.#db.contacts.bulkPut(rebuilt);
-				return rebuilt;
-			})
-		);
+		const rows = await this.#guard(() => rebuildRows(this.#db, onProgress));
 		this.#announce({ docIds: [], rowIds: rows.map((r) => r.id) });
 		return rows.length;
 	}

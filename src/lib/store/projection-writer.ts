@@ -1,3 +1,5 @@
+import * as Y from 'yjs';
+import { WORKSPACE_DOC_ID, isInitialized, newContactDoc, readContact } from '../crdt';
 import {
 	projectContact,
 	reprojectRow,
@@ -100,4 +102,44 @@ export function projectAll(
 		return row;
 	};
 	return contacts.map(resolve);
+}
+
+/**
+ * Rebuilds every row from the documents' stored updates, in one transaction over updates and rows:
+ * an edit from another tab waits for the rebuild instead of being overwritten by an older row.
+ */
+export async function rebuildRows(
+	db: KontorDexie,
+	onProgress?: (done: number, total: number) => void
+): Promise<ContactRow[]> {
+	return db.transaction('rw', db.updates, db.contacts, async () => {
+		const ids = (await db.updates.orderBy('docId').uniqueKeys()).filter(
+			(id): id is string => typeof id === 'string' && id !== WORKSPACE_DOC_ID
+		);
+		const contacts: Contact[] = [];
+		const times = new Map<string, number>();
+		const chunk = 500;
+		for (let i = 0; i < ids.length; i += chunk) {
+			const slice = ids.slice(i, i + chunk);
+			const records = await db.updates.where('docId').anyOf(slice).toArray();
+			const byDoc = new Map<string, Uint8Array[]>();
+			for (const r of records.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
+				const list = byDoc.get(r.docId);
+				if (list) list.push(r.update);
+				else byDoc.set(r.docId, [r.update]);
+				times.set(r.docId, Math.max(times.get(r.docId) ?? 0, r.time));
+			}
+			for (const [id, updates] of byDoc) {
+				const doc = newContactDoc(id as ContactId);
+				Y.applyUpdate(doc, Y.mergeUpdates(updates));
+				if (isInitialized(doc)) contacts.push(readContact(doc));
+				doc.destroy();
+			}
+			onProgress?.(Math.min(i + chunk, ids.length), ids.length);
+		}
+		const rebuilt = projectAll(contacts, (id) => times.get(id) ?? 0);
+		await db.contacts.clear();
+		await db.contacts.bulkPut(rebuilt);
+		return rebuilt;
+	});
 }
