@@ -252,7 +252,7 @@ describe('one typed letter', () => {
 });
 
 describe('several terms over many matches', () => {
-	it('gives the same answer when the first term matches more contacts than are checked in memory', async () => {
+	it('narrows by every term, reading rows only when the first term matches few contacts', async () => {
 		const lastNames = ['Weber', 'Wagner', 'Becker', 'Braun'];
 		const result = await store.importContacts(
 			Array.from({ length: 2100 }, (_, i) => ({
@@ -269,8 +269,13 @@ describe('several terms over many matches', () => {
 		const wagnerKim = await names({ query: 'wagner kim', kind: 'person' });
 		expect(wagnerKim).toHaveLength(525);
 		expect(await names({ query: 'wagner kim', kind: 'company' })).toEqual([]);
-		expect(await names({ query: 'berlin kim 7' })).toEqual(
-			(await names({ query: 'berlin kim' })).filter((n) => / 7\d*$/.test(n))
-		);
+		// Over many matches a one-character term narrows only from its second character on ...
+		const berlinKim = await names({ query: 'berlin kim' });
+		expect(await names({ query: 'berlin kim 7' })).toEqual(berlinKim);
+		expect(await names({ query: 'berlin kim 70' })).toEqual(berlinKim.filter((n) => / 70\d*$/.test(n)));
+		// ... while over few matches it is checked on the rows at once.
+		expect(await names({ query: 'kim 1702 b' })).toEqual(['Becker, Kim 1702']);
+		expect(await names({ query: 'kim 1702 w' })).toEqual([]);
+		expect(await names({ query: 'kim 1700 w' })).toEqual(['Weber, Kim 1700']);
 	});
 });

@@ -57,6 +57,18 @@ describe('ContactListModel', () => {
 		await vi.waitFor(() => expect(model.count).toBe(11));
 	});
 
+	it('keeps the shown results while the typed text is not yet a search term', async () => {
+		await openWith(30);
+		await model.refresh();
+		await model.setFilter({ query: 'Firma 01' });
+		expect(model.count).toBe(10);
+		await model.setFilter({ query: '+4' });
+		expect(model.shownQuery).toBe('+4');
+		expect(model.count).toBe(10);
+		await model.setFilter({ query: '' });
+		expect(model.count).toBe(30);
+	});
+
 	it('lets the newest query win when answers arrive out of order', async () => {
 		await openWith(20);
 		await model.refresh();

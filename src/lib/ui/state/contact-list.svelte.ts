@@ -104,8 +104,11 @@ export class ContactListModel {
 	async refresh(force = false): Promise<void> {
 		const generation = ++this.#generation;
 		const query = this.#query;
-		const filter = [this.#kind, this.#group, ...parseSearchQuery(query)].join('\u0000');
-		if (!force && this.#complete && filter === this.#shownFilter) {
+		const terms = parseSearchQuery(query);
+		const filter = [this.#kind, this.#group, ...terms].join('\u0000');
+		// Typing that changes no term, or that is not yet a term ("+4", "10"), keeps what is shown.
+		const unchanged = filter === this.#shownFilter || (query.trim() !== '' && terms.length === 0);
+		if (!force && this.#complete && unchanged) {
 			this.#shownQuery = query;
 			this.#busy = false;
 			return;
