@@ -97,29 +97,32 @@ export class ContactEditorModel {
 		const changed = new Set(this.#changed);
 		const touched = (id: string) => all || changed.has(id);
 		try {
-			// Everything that needs only the id is read at once; what depends on the parent follows.
-			const [contact, children, groups, history] = await Promise.all([
+			// The form first: the contact, its parent and persons. The histories behind the tooltips
+			// and the Verlauf tab follow, so opening a contact does not wait for them.
+			const [contact, children, groups] = await Promise.all([
 				this.store.loadContact(this.id),
 				this.store.children(this.id),
-				this.store.groups(),
-				touched(this.id) ? this.store.history(this.id) : this.#history
+				this.store.groups()
 			]);
-			const [parent, address, inheritedGroups, names] = await Promise.all([
-				contact ? this.store.parentOf(contact) : null,
-				contact?.inheritAddress ? this.#source(contact.parentId, 'addressFrom', touched) : null,
-				contact?.inheritGroups ? this.#source(contact.parentId, 'groupsFrom', touched) : null,
-				history === this.#history ? this.#names : this.#parentNames(history)
-			]);
+			const parent = contact ? await this.store.parentOf(contact) : null;
 			if (generation !== this.#generation) return;
 			this.#contact = contact;
 			this.#parent = parent;
 			this.#children = children;
 			this.#groups = groups;
+			this.#status = contact ? 'ready' : 'missing';
+
+			const history = touched(this.id) ? await this.store.history(this.id) : this.#history;
+			const [address, inheritedGroups, names] = await Promise.all([
+				contact?.inheritAddress ? this.#source(contact.parentId, 'addressFrom', touched) : null,
+				contact?.inheritGroups ? this.#source(contact.parentId, 'groupsFrom', touched) : null,
+				history === this.#history ? this.#names : this.#parentNames(history)
+			]);
+			if (generation !== this.#generation) return;
 			this.#history = history;
 			this.#names = names;
 			this.#address = address;
 			this.#inheritedGroups = inheritedGroups;
-			this.#status = contact ? 'ready' : 'missing';
 			if (all) this.#changedAll = false;
 			for (const id of changed) this.#changed.delete(id);
 		} catch (error) {
