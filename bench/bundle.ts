@@ -1,7 +1,9 @@
 /**
- * Builds the benchmark's two browser bundles with Vite's `build()` API (library mode, IIFE):
+ * Builds the benchmarks' browser bundles with Vite's `build()` API (library mode, IIFE):
  * `seed.js` (window.KontorBench: generator, store import, naive design) and `probe.js`
- * (window.KontorProbe: in-page timing, injected before the app runs). Output goes to bench/.cache/.
+ * (window.KontorProbe: in-page timing, injected before the app runs); for the history benchmark
+ * `history.js` (window.KontorHistoryBench) and `history-probe.js` (window.KontorHistoryProbe).
+ * Output goes to bench/.cache/.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -43,5 +45,12 @@ async function bundle(entry: string, name: string, fileName: string): Promise<st
 export async function buildBundles(): Promise<Bundles> {
 	const seed = await bundle('./seed-entry.ts', 'KontorBenchBundle', 'seed.js');
 	const probe = await bundle('./probe-entry.ts', 'KontorProbeBundle', 'probe.js');
+	return { seed, probe };
+}
+
+/** The history benchmark's bundles (bench/run-history-bench.ts). */
+export async function buildHistoryBundles(): Promise<Bundles> {
+	const seed = await bundle('./history-entry.ts', 'KontorHistoryBenchBundle', 'history.js');
+	const probe = await bundle('./history-probe-entry.ts', 'KontorHistoryProbeBundle', 'history-probe.js');
 	return { seed, probe };
 }

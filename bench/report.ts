@@ -3,6 +3,7 @@
  * the terminal, and the JSON files under bench/results/.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { HeapFigures, KontorFigures } from './measure-kontor';
 import type { NaiveFigures } from './measure-naive';
@@ -19,6 +20,32 @@ export interface Environment {
 	platform: string;
 	/** 1-, 5- and 15-minute load averages when the run started and ended: other work skews timings. */
 	loadAverage: { start: number[]; end: number[] };
+}
+
+/** A positive integer from the environment variable `name`, or `fallback` when it is unset. */
+export function positiveInt(name: string, fallback: number): number {
+	const raw = process.env[name];
+	const value = raw === undefined || raw === '' ? fallback : Number(raw);
+	if (!Number.isInteger(value) || value < 1)
+		throw new Error(`${name} must be a positive integer, got ${raw}`);
+	return value;
+}
+
+/** The machine and browser a run measured on; `loadAtStart` is `os.loadavg()` when it began. */
+export function describeEnvironment(chromium: string, loadAtStart: readonly number[]): Environment {
+	const cpu = os.cpus();
+	return {
+		node: process.version,
+		chromium,
+		cores: cpu.length,
+		cpu: cpu[0]?.model ?? 'unknown',
+		memoryGB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+		platform: `${os.platform()} ${os.release()}`,
+		loadAverage: {
+			start: loadAtStart.map((l) => Number(l.toFixed(2))),
+			end: os.loadavg().map((l) => Number(l.toFixed(2)))
+		}
+	};
 }
 
 /** Nearest-rank percentile (p in 0..100) of the values; NaN for none. */

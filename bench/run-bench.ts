@@ -17,15 +17,14 @@ import { launchBrowser } from '../tests/e2e/browser';
 import { buildBundles } from './bundle';
 import { measureKontor } from './measure-kontor';
 import { measureNaive } from './measure-naive';
-import { buildReport, formatSlowest, formatTable, writeReport } from './report';
-
-function positiveInt(name: string, fallback: number): number {
-	const raw = process.env[name];
-	const value = raw === undefined || raw === '' ? fallback : Number(raw);
-	if (!Number.isInteger(value) || value < 1)
-		throw new Error(`${name} must be a positive integer, got ${raw}`);
-	return value;
-}
+import {
+	buildReport,
+	describeEnvironment,
+	formatSlowest,
+	formatTable,
+	positiveInt,
+	writeReport
+} from './report';
 
 async function main(): Promise<void> {
 	const count = positiveInt('BENCH_COUNT', 50_000);
@@ -52,20 +51,8 @@ async function main(): Promise<void> {
 
 		const kontor = await measureKontor(browser, baseURL, bundles, count, seed);
 		const naive = await measureNaive(browser, baseURL, bundles.seed, count, seed);
-		const cpu = os.cpus();
 		const report = buildReport(
-			{
-				node: process.version,
-				chromium: browser.version(),
-				cores: cpu.length,
-				cpu: cpu[0]?.model ?? 'unknown',
-				memoryGB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
-				platform: `${os.platform()} ${os.release()}`,
-				loadAverage: {
-					start: loadAtStart.map((l) => Number(l.toFixed(2))),
-					end: os.loadavg().map((l) => Number(l.toFixed(2)))
-				}
-			},
+			describeEnvironment(browser.version(), loadAtStart),
 			count,
 			seed,
 			kontor,
