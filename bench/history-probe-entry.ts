@@ -4,9 +4,10 @@
  * the first entries painted and to the whole timeline painted. Exposed as `window.KontorHistoryProbe`
  * (see history-api.ts).
  *
- * HistoryTimeline.svelte renders the first 40 entries in the frame after the click and the rest
- * right after that frame; the timeline is newest first, so the whole of it is there once the last
- * entry (the contact's creation, the only one with a `<details>`) is.
+ * The contact page builds the Verlauf panel hidden once the browser is idle; a click before that
+ * builds it then (HistoryTimeline renders the first 40 entries in the frame after the click and the
+ * rest right after that frame). The timeline is newest first, so the whole of it is shown once the
+ * panel is visible and its last entry (the contact's creation, the only one with a `<details>`) is in it.
  */
 import type { HistoryProbeApi, TabOpen } from './history-api';
 import { afterPaint, until } from './page-timing';
@@ -28,9 +29,14 @@ function panel(): HTMLElement {
 	return found;
 }
 
+/** The panel is shown (the page may have built it hidden beforehand). */
+function shown(): boolean {
+	return !panel().hidden;
+}
+
 /** The timeline's last entry is the creation of the contact: everything before it is rendered. */
 function complete(): boolean {
-	return document.querySelector(`${ENTRIES}:last-child > details`) !== null;
+	return shown() && document.querySelector(`${ENTRIES}:last-child > details`) !== null;
 }
 
 const formPainted: Promise<number> = until(
@@ -66,12 +72,12 @@ function paintedWhen(check: () => boolean): Promise<number> {
 
 async function openHistory(): Promise<TabOpen> {
 	const root = panel();
-	if (document.querySelector(ENTRIES)) throw new Error('The history tab is open already');
-	const first = paintedWhen(() => document.querySelector(ENTRIES) !== null);
+	if (shown()) throw new Error('The history tab is open already');
+	const first = paintedWhen(() => shown() && document.querySelector(ENTRIES) !== null);
 	// The rest of the timeline is rendered in a task of its own: noticed when it is in the DOM.
 	const all = until(complete, {
 		root,
-		attributes: false,
+		attributes: true,
 		timeoutMs: 30_000,
 		what: 'the whole timeline'
 	}).then(afterPaint);
@@ -89,7 +95,7 @@ async function openHistory(): Promise<TabOpen> {
 
 async function openData(settleMs: number): Promise<void> {
 	tab('Stammdaten').click();
-	await until(() => document.querySelector(ENTRIES) === null && panel().hasAttribute('hidden'), {
+	await until(() => panel().hasAttribute('hidden'), {
 		what: 'the history tab closed'
 	});
 	await afterPaint();

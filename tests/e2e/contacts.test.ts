@@ -70,7 +70,9 @@ describe('contacts in the browser', () => {
 		await newCompany(page, 'Hartmann Logistik GmbH', 'Köln');
 
 		await page.getByRole('button', { name: '+ Ansprechpartner hinzufügen' }).click();
-		await waitFor(async () => expect(await page.getByLabel('Vorname').isVisible()).toBe(true));
+		await waitFor(async () =>
+			expect(await page.getByLabel('Vorname', { exact: true }).isVisible()).toBe(true)
+		);
 		await fill(page, 'Vorname', 'Jonas');
 		await fill(page, 'Nachname', 'Weber');
 		await waitFor(async () => expect(await heading(page)).toBe('Weber, Jonas'));
@@ -121,7 +123,7 @@ describe('contacts in the browser', () => {
 			await fill(page, 'Straße', 'Rheinweg 3');
 			await page.reload();
 			await waitFor(async () => expect(await heading(page)).toBe('Hartmann Logistik GmbH'));
-			expect(await page.getByLabel('Straße').inputValue()).toBe('Rheinweg 3');
+			expect(await page.getByLabel('Straße', { exact: true }).inputValue()).toBe('Rheinweg 3');
 		} finally {
 			await context.setOffline(false);
 		}
@@ -162,14 +164,16 @@ describe('contacts in the browser', () => {
 			await waitFor(async () => expect(await heading(other)).toBe('Zander Elektro KG'));
 
 			await fill(page, 'Straße', 'Am Markt 1');
-			await waitFor(async () => expect(await other.getByLabel('Straße').inputValue()).toBe('Am Markt 1'));
+			await waitFor(async () =>
+				expect(await other.getByLabel('Straße', { exact: true }).inputValue()).toBe('Am Markt 1')
+			);
 
 			// Both tabs edit different fields at the same time; both edits survive everywhere.
 			await Promise.all([fill(page, 'PLZ', '10117'), fill(other, 'Notizen', 'Rückruf am Montag')]);
 			for (const tab of [page, other]) {
 				await waitFor(async () => {
-					expect(await tab.getByLabel('PLZ').inputValue()).toBe('10117');
-					expect(await tab.getByLabel('Notizen').inputValue()).toBe('Rückruf am Montag');
+					expect(await tab.getByLabel('PLZ', { exact: true }).inputValue()).toBe('10117');
+					expect(await tab.getByLabel('Notizen', { exact: true }).inputValue()).toBe('Rückruf am Montag');
 				});
 			}
 		} finally {
@@ -221,9 +225,13 @@ describe('contacts in the browser', () => {
 		await waitFor(async () => expect(await heading(page)).toBe('Weber, Jonas'));
 
 		await page.getByRole('combobox', { name: 'Sprache der Oberfläche' }).selectOption('en');
-		await waitFor(async () => expect(await page.getByLabel('First name').inputValue()).toBe('Jonas'));
+		await waitFor(async () =>
+			expect(await page.getByLabel('First name', { exact: true }).inputValue()).toBe('Jonas')
+		);
 		expect(await page.getByRole('link', { name: 'Contacts' }).isVisible()).toBe(true);
 		await page.getByRole('combobox', { name: 'Interface language' }).selectOption('de');
-		await waitFor(async () => expect(await page.getByLabel('Vorname').inputValue()).toBe('Jonas'));
+		await waitFor(async () =>
+			expect(await page.getByLabel('Vorname', { exact: true }).inputValue()).toBe('Jonas')
+		);
 	});
 });

@@ -59,7 +59,7 @@ describe('change history in the browser', () => {
 	it('shows who changed what, explains each field, and restores a deleted e-mail', async () => {
 		const { page } = app;
 		await page.goto('/settings');
-		const profile = page.getByLabel('Ihr Name (erscheint im Änderungsverlauf)');
+		const profile = page.getByLabel('Ihr Name (erscheint im Änderungsverlauf)', { exact: true });
 		await profile.fill('Erika Muster');
 		await profile.press('Tab');
 		await page.reload();
