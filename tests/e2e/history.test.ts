@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { fill, heading } from './app';
 import { launchBrowser, newAppPage, waitFor, type AppPage } from './browser';
 
 const baseURL = inject('baseURL');
@@ -12,25 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await browser?.close();
 });
-
-/** Types into a labelled field and leaves it, which saves the value; waits until it is stored. */
-async function fill(page: Page, label: string, value: string): Promise<void> {
-	const field = page.getByLabel(label, { exact: true });
-	await field.fill(value);
-	await field.press('Tab');
-	await waitFor(async () =>
-		expect(
-			await page
-				.getByRole('status')
-				.filter({ hasText: /^(Gespeichert|Saved)$/ })
-				.count()
-		).toBe(1)
-	);
-}
-
-async function heading(page: Page): Promise<string> {
-	return (await page.locator('article.contact h1').textContent()) ?? '';
-}
 
 /** Waits until the button named `name` is there (a saved channel entry names its value in it). */
 async function until(page: Page, name: string, count = 1): Promise<void> {
