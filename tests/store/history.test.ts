@@ -378,6 +378,22 @@ describe('restore', () => {
 		]);
 	});
 
+	it('refuses to restore a parent that would now make a cycle', async () => {
+		const store = await tabs.open(freshDbName());
+		const a = await create(store, 'company', { fields: { companyName: 'A GmbH' } });
+		const b = await create(store, 'company', { fields: { companyName: 'B GmbH' } });
+		await edit(store, a, [setParent(b)]);
+		await edit(store, a, [setParent(null)]);
+		await edit(store, b, [setParent(a)]);
+		const count = await store.updateCount(a);
+
+		expect(await store.restore(a, ['fields', 'parentId'], b)).toBe('cycle');
+		expect((await store.loadContact(a))?.parentId).toBeNull();
+		expect(await store.updateCount(a)).toBe(count);
+		expect(await store.restore(b, ['fields', 'parentId'], null)).toBeNull();
+		expect((await store.loadContact(b))?.parentId).toBeNull();
+	});
+
 	it('writes nothing when the value is already there', async () => {
 		const store = await tabs.open(freshDbName());
 		const id = await company(store);

@@ -22,6 +22,7 @@ import {
 	completeEdits,
 	newContactId,
 	newDeviceId,
+	parseContactId,
 	uuidv7,
 	rowAsParent,
 	validateEdits,
@@ -77,6 +78,13 @@ export interface StoreOptions {
 }
 
 const COMPACT_AFTER_ROWS = 64;
+
+/** Aborts a write whose check failed inside its transaction; nothing of it is stored. */
+class EditRefused extends Error {
+	constructor(readonly reason: ValidationError) {
+		super(`edit refused: ${reason}`);
+	}
+}
 
 /** The transaction origin of updates received from another device. */
 const REMOTE_ORIGIN = 'remote';
@@ -314,8 +322,15 @@ export class KontorStore {
 		}
 		const complete = completeEdits(contact, checked.value, await this.parentOf(contact));
 		const captured = captureEdit(entry.doc, () => applyContactEdits(entry.doc, complete));
-		if (captured) await this.#persist(this.#contacts, entry, captured, true);
-		return { ok: true };
+		if (!captured) return { ok: true };
+		// A move is checked again inside the write: another tab may have moved the new parent under
+		// this contact since the check above.
+		const moveAt = complete.findIndex((e) => e.type === 'setParent');
+		const move = complete[moveAt];
+		const verify =
+			move?.type === 'setParent' && move.parentId ? () => this.#checkParent(id, move.parentId) : undefined;
+		const refused = await this.#persist(this.#contacts, entry, captured, true, verify);
+		return refused ? { ok: false, error: refused, index: Math.max(0, moveAt) } : { ok: true };
 	}
 
 	/** Refuses a parent that is unknown, the contact itself, or one of its descendants. */
@@ -370,7 +385,13 @@ export class KontorStore {
 	 * storing fails, the document is dropped from memory so it reloads as stored, and the error
 	 * reaches the UI: nothing is reported saved that is not.
 	 */
-	async #persist(cache: DocCache, entry: DocEntry, captured: CapturedEdit, project: boolean): Promise<void> {
+	async #persist(
+		cache: DocCache,
+		entry: DocEntry,
+		captured: CapturedEdit,
+		project: boolean,
+		verify?: () => Promise<ValidationError | null>
+	): Promise<ValidationError | null> {
 		const docId = entry.doc.guid;
 		const time = Date.now();
 		const { update, ...facts } = captured;
@@ -380,6 +401,8 @@ export class KontorStore {
 				'rw',
 				[this.#db.updates, this.#db.contacts, this.#db.history],
 				async () => {
+					const refused = verify ? await verify() : null;
+					if (refused) throw new EditRefused(refused);
 					await cache.catchUp(entry);
 					const seq = await this.#db.updates.add({
 						docId,
@@ -395,11 +418,14 @@ export class KontorStore {
 				}
 			);
 		} catch (error) {
+			// The edit is in the document in memory but not stored: reload the document as stored.
 			cache.drop(docId);
+			if (error instanceof EditRefused) return error.reason;
 			throw classifyStorageError(error);
 		}
 		this.#announce({ docIds: [docId], rowIds });
 		if (entry.rows >= COMPACT_AFTER_ROWS) void this.compact(docId).catch(() => undefined);
+		return null;
 	}
 
 	/**
@@ -459,20 +485,27 @@ export class KontorStore {
 	/**
 	 * Writes a value from the history back as a new change (history itself is append-only). For a
 	 * contact the projection follows, like after any edit; a contact this device does not have is
-	 * left alone (writing into its empty document would list a contact that does not exist).
+	 * left alone (writing into its empty document would list a contact that does not exist). A
+	 * parent that would make a cycle now is refused with 'cycle', and nothing is written.
 	 */
-	async restore(docId: string, path: readonly string[], value: JsonValue | undefined): Promise<void> {
-		await this.#serially(async () => {
+	async restore(
+		docId: string,
+		path: readonly string[],
+		value: JsonValue | undefined
+	): Promise<ValidationError | null> {
+		return this.#serially(async () => {
 			const contact = docId !== WORKSPACE_DOC_ID;
 			const cache = contact ? this.#contacts : this.#workspace;
 			const entry = await this.#guard(() => cache.get(docId));
-			if (contact && !isInitialized(entry.doc)) return;
+			if (contact && !isInitialized(entry.doc)) return null;
 			const derived = contact ? derivedChannelValue(readContact(entry.doc), path, value) : null;
 			const captured = captureEdit(entry.doc, () => {
 				writeAt(entry.doc, path, value);
 				if (derived) writeAt(entry.doc, derived.path, derived.value);
 			});
-			if (captured) await this.#persist(cache, entry, captured, contact);
+			const parent = path.join('.') === 'fields.parentId' ? parseContactId(value) : null;
+			const verify = contact && parent ? () => this.#checkParent(docId as ContactId, parent) : undefined;
+			return captured ? this.#persist(cache, entry, captured, contact, verify) : null;
 		});
 	}
 

@@ -9,6 +9,8 @@ import type {
 } from '$lib/domain';
 import type { EditResult, HistoryEntry, JsonValue, KontorStore, StoreChange } from '$lib/store';
 import type { InheritedHistory } from '../history/field-history';
+import { errorText } from '../contact/error-text';
+import { app } from './app.svelte';
 import { handleError } from './handle-error';
 import { pendingWrites } from './pending-writes';
 
@@ -176,7 +178,8 @@ export class ContactEditorModel {
 	async restore(path: readonly string[], value: JsonValue | undefined): Promise<void> {
 		try {
 			await this.#write('restoring a value', async () => {
-				await this.store.restore(this.id, path, value);
+				const refused = await this.store.restore(this.id, path, value);
+				if (refused) app.notify(errorText(refused));
 				await this.load();
 			});
 		} catch {
