@@ -6,7 +6,10 @@ function transliterate(word: string): string {
 	return word.toLowerCase().replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss');
 }
 
-/** Splits text into folded words, adding the "ae/oe/ue" spelling where the word had umlauts. */
+/**
+ * Splits text into folded words, adding the other spellings of umlauts: "Müller" is also stored as
+ * "mueller", and "Mueller" also as "muller", so either spelling in the query finds either one.
+ */
 export function wordsOf(text: string): string[] {
 	const out: string[] = [];
 	for (const raw of text.split(/[^\p{L}\p{N}]+/u)) {
@@ -15,6 +18,8 @@ export function wordsOf(text: string): string[] {
 		if (folded) out.push(folded);
 		const alt = foldGerman(transliterate(raw)).replace(/ /g, '');
 		if (alt && alt !== folded) out.push(alt);
+		const plain = folded.replace(/ae/g, 'a').replace(/oe/g, 'o').replace(/ue/g, 'u');
+		if (plain && plain !== folded && plain !== alt) out.push(plain);
 	}
 	return out;
 }
