@@ -358,8 +358,13 @@ describe('ContactForm: errors', () => {
 
 		await user.selectOptions(salutation, 'Herr');
 
-		expect(await screen.findByRole('alert')).toHaveTextContent('Unbekannte Anrede.');
+		const alert = await screen.findByRole('alert');
+		expect(alert).toHaveTextContent('Unbekannte Anrede.');
 		expect(salutation).toHaveValue('ms');
+		// The message stands beside the select and describes it.
+		expect(salutation).toHaveAttribute('aria-invalid', 'true');
+		expect(salutation.getAttribute('aria-describedby')?.split(' ')).toContain(alert.id);
+		expect(within(region('Name')).getByRole('alert')).toBe(alert);
 	});
 
 	it('shows the stored state again when switching inheritance fails', async () => {
@@ -380,8 +385,10 @@ describe('ContactForm: errors', () => {
 
 		await user.click(regulars);
 
-		expect(await screen.findByRole('alert')).toHaveTextContent('Ein unerwarteter Fehler ist aufgetreten.');
+		const alert = await screen.findByRole('alert');
+		expect(alert).toHaveTextContent('Ein unerwarteter Fehler ist aufgetreten.');
 		expect(regulars).toBeChecked();
+		expect(regulars.closest('fieldset')).toContainElement(alert);
 	});
 });
 
