@@ -1,6 +1,7 @@
 import { newGroupId, type ContactGroup, type GroupId } from '$lib/domain';
 import type { KontorStore } from '$lib/store';
 import { handleError } from './handle-error';
+import { pendingWrites } from './pending-writes';
 
 /** The workspace's contact groups, kept current across tabs. */
 export class GroupsModel {
@@ -34,9 +35,11 @@ export class GroupsModel {
 		const name = group.name.trim();
 		if (name === '') return false;
 		try {
-			await this.store.editWorkspace([
-				{ type: 'putGroup', group: { id: group.id ?? newGroupId(), name, color: group.color } }
-			]);
+			await pendingWrites.track(
+				this.store.editWorkspace([
+					{ type: 'putGroup', group: { id: group.id ?? newGroupId(), name, color: group.color } }
+				])
+			);
 			await this.load();
 			return true;
 		} catch (error) {
@@ -47,7 +50,7 @@ export class GroupsModel {
 
 	async remove(id: GroupId): Promise<void> {
 		try {
-			await this.store.editWorkspace([{ type: 'removeGroup', id }]);
+			await pendingWrites.track(this.store.editWorkspace([{ type: 'removeGroup', id }]));
 			await this.load();
 		} catch (error) {
 			handleError(error, 'deleting a contact group');

@@ -20,6 +20,16 @@ class PendingWrites {
 		};
 	}
 
+	/** Counts `work` as pending until it settles. */
+	async track<T>(work: Promise<T>): Promise<T> {
+		const done = this.start();
+		try {
+			return await work;
+		} finally {
+			done();
+		}
+	}
+
 	/** A `beforeunload` listener that holds the page while writes are pending. */
 	readonly guard = (event: BeforeUnloadEvent): void => {
 		if (this.#count > 0) event.preventDefault();
