@@ -119,6 +119,15 @@ describe('change history in the browser', () => {
 		await page.keyboard.press('Escape');
 		await waitFor(async () => expect(await tooltip.isVisible()).toBe(false));
 
+		// A tooltip at the right edge of the window stays inside it.
+		await page.getByRole('combobox', { name: 'Land', exact: true }).focus();
+		const edgeTip = page.getByRole('tooltip').filter({ visible: true });
+		await waitFor(async () => {
+			const box = await edgeTip.boundingBox();
+			expect(box).not.toBeNull();
+			expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(page.viewportSize()?.width ?? 0);
+		});
+
 		// Restore the deleted e-mail from the history: it is back in the form, and the restore is history too.
 		await page.getByRole('tab', { name: 'Verlauf' }).click();
 		await page.getByRole('button', { name: 'E-Mail buchhaltung@firma.de wiederherstellen' }).click();
