@@ -2,25 +2,14 @@
  * Seeded randomness for the benchmark's data generator, and the ASCII spelling of German words
  * that e-mail addresses and domains use.
  */
-
-/** mulberry32: small, fast, good enough for test data, and the same on every engine. */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { mulberry32 } from '../tests/factories';
 
 /** Seeded random choices; the same seed gives the same sequence on every engine. */
 export class Dice {
 	readonly #next: () => number;
 	readonly #zipf = new Map<string, number[]>();
 	constructor(seed: number) {
-		this.#next = prng(seed);
+		this.#next = mulberry32(seed);
 	}
 	chance(p: number): boolean {
 		return this.#next() < p;
