@@ -57,6 +57,47 @@ describe('ContactListModel', () => {
 		await vi.waitFor(() => expect(model.count).toBe(11));
 	});
 
+	it('moves an edited contact to its new place without reading the whole list again', async () => {
+		await openWith(30);
+		await model.refresh();
+		await model.showWindow(0, 30);
+		const first = model.rowAt(0);
+		expect(first?.displayName).toBe('Firma 000');
+		const listKeys = vi.spyOn(store, 'listKeys');
+
+		const edited = await store.editContact(first!.id, [
+			{ type: 'set', field: 'companyName', value: 'Zeta AG' }
+		]);
+		expect(edited).toEqual({ ok: true });
+		await vi.waitFor(() => expect(model.rowAt(29)?.displayName).toBe('Zeta AG'));
+		expect(model.rowAt(0)?.displayName).toBe('Firma 001');
+		expect(model.count).toBe(30);
+		expect(model.indexOf(first!.id)).toBe(29);
+
+		// Two edits close together both land, whatever order their patches finish in.
+		const [a, b] = [model.rowAt(0)!, model.rowAt(1)!];
+		await Promise.all([
+			store.editContact(a.id, [{ type: 'set', field: 'companyName', value: 'Alpha AG' }]),
+			store.editContact(b.id, [{ type: 'set', field: 'companyName', value: 'Zulu AG' }])
+		]);
+		await vi.waitFor(() => {
+			expect(model.rowAt(0)?.displayName).toBe('Alpha AG');
+			expect(model.rowAt(29)?.displayName).toBe('Zulu AG');
+			expect(model.rowAt(28)?.displayName).toBe('Zeta AG');
+		});
+		expect(model.count).toBe(30);
+
+		// Within a filter, a new contact of the other kind stays out; one of the filtered kind comes in.
+		await model.setFilter({ kind: 'person' });
+		expect(model.count).toBe(0);
+		await store.createContact('company', { fields: { companyName: 'Nicht dabei GmbH' } });
+		await store.createContact('person', { fields: { lastName: 'Dabei' } });
+		await vi.waitFor(() => expect(model.count).toBe(1));
+		await model.showWindow(0, 1);
+		expect(model.rowAt(0)?.displayName).toBe('Dabei');
+		expect(listKeys).toHaveBeenCalledTimes(1); // only for setting the filter
+	});
+
 	it('keeps the shown results while the typed text is not yet a search term', async () => {
 		await openWith(30);
 		await model.refresh();

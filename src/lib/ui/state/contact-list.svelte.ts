@@ -1,9 +1,23 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- row maps are replaced whole, never mutated after publishing */
-import { parseSearchQuery, type ContactKind, type ContactRow, type GroupId } from '$lib/domain';
+import { filterKey, parseSearchQuery, type ContactKind, type ContactRow, type GroupId } from '$lib/domain';
 import type { KontorStore, StoreChange } from '$lib/store';
 import { handleError } from './handle-error';
 
 const FIRST_PAINT_ROWS = 40;
+/** Up to this many changed rows are patched into the shown keys; more re-read the list. */
+const PATCH_UP_TO = 200;
+
+/** Where `key` goes in the ascending `keys`. */
+function insertionPoint(keys: readonly string[], key: string): number {
+	let low = 0;
+	let high = keys.length;
+	while (low < high) {
+		const mid = (low + high) >> 1;
+		if ((keys[mid] as string) < key) low = mid + 1;
+		else high = mid;
+	}
+	return low;
+}
 
 /**
  * The list pane's state: the filter, the ordered keys it selects, and the rows loaded for the
@@ -179,7 +193,37 @@ export class ContactListModel {
 
 	#onChange(change: StoreChange): void {
 		if (change.rowIds.length === 0 && change.docIds.length > 0) return;
-		void this.refresh(true);
+		// A search is re-run; without one, the few changed rows are patched into the keys, so an edit
+		// does not read the keys of all 50,000 contacts again.
+		if (this.#query.trim() !== '' || !this.#complete || change.rowIds.length > PATCH_UP_TO)
+			void this.refresh(true);
+		else void this.#patch(change.rowIds);
+	}
+
+	/**
+	 * Moves the changed rows to where their (new) keys sort, or out of the list if they left it.
+	 * Patches apply in the order they arrive; a refresh started meanwhile (a new filter) reads the
+	 * change itself, so the patch is dropped then.
+	 */
+	async #patch(rowIds: readonly string[]): Promise<void> {
+		const generation = this.#generation;
+		try {
+			const rows = await this.store.rowsByIds(rowIds);
+			if (generation !== this.#generation) return;
+			const facet = filterKey(this.#kind, this.#group);
+			const changed = new Set(rowIds);
+			const unchanged = (k: string) => !changed.has(k.slice(k.indexOf('\u0000') + 1));
+			const keys = this.#keys.filter(unchanged);
+			for (const row of rows) {
+				if (facet && !row.filters.includes(facet)) continue;
+				keys.splice(insertionPoint(keys, row.key), 0, row.key);
+			}
+			this.#keys = keys;
+			this.#rows = new Map([...this.#rows].filter(([k]) => unchanged(k)));
+			await this.showWindow(this.#window.start, this.#window.end);
+		} catch (error) {
+			handleError(error, 'updating the contact list');
+		}
 	}
 
 	dispose(): void {
