@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import {
 	applyContactEdits,
 	covers,
-	lastChange,
 	readContact,
 	snapshotJson,
 	sortHistory,
@@ -28,6 +27,7 @@ import {
 } from '../../src/lib/domain';
 import { int, makeChannel, mulberry32, pick, seededGroupId, seededUuid, type Rng } from '../factories';
 import { CH1, CH2, CH3, CH4, CONTACT_ID, G1, G2, OTHER_PARENT_ID, PARENT_ID, recordEdit } from './helpers';
+import { lastChange } from '../history-oracle';
 
 /** What one edit sends to the other replicas: its update and its history entry. */
 interface Message {

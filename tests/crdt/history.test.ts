@@ -5,9 +5,7 @@ import {
 	LOCAL_ORIGIN,
 	applyContactEdits,
 	concurrent,
-	concurrentWith,
 	covers,
-	lastChange,
 	readContact,
 	recordChanges,
 	snapshotJson,
@@ -20,6 +18,7 @@ import {
 import type { ContactEdit } from '../../src/lib/domain';
 import { makeChannel, mulberry32, seededUuid } from '../factories';
 import { CH1, CH2, G1, G2, docWith, recordEdit, replica, sync, updatesDuring } from './helpers';
+import { concurrentWith, lastChange } from '../history-oracle';
 
 const ids = mulberry32(77);
 let clock = 1_000;

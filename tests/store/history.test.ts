@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { concurrent, concurrentWith, covers, lastChange, type HistoryEntry } from '../../src/lib/crdt';
+import { concurrent, covers, type HistoryEntry } from '../../src/lib/crdt';
 import {
 	isUuid,
 	type ChannelId,
@@ -27,6 +27,7 @@ import {
 	set,
 	setParent
 } from './helpers';
+import { concurrentWith, lastChange } from '../history-oracle';
 
 const tabs = new StoreTabs();
 afterEach(() => {

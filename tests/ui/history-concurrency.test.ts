@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { concurrentWith, type HistoryEntry } from '../../src/lib/store';
-import { concurrentByPath } from '../../src/lib/ui/history/concurrency';
+import { concurrentByPath, type HistoryEntry } from '../../src/lib/store';
 import { int, mulberry32, pick, type Rng } from '../factories';
 import { entry } from './history-fixtures';
+import { concurrentWith } from '../history-oracle';
 
 const PATHS = [
 	['fields', 'city'],

@@ -138,7 +138,7 @@ function predecessors(entries: readonly HistoryEntry[]): Map<string, HistoryEntr
 /**
  * Newest first, in an order every device agrees on that never lists an edit below one it saw.
  * Device clocks drift and two edits can share a millisecond, so by time alone an edit could be
- * listed below the one it overwrote, and `lastChange` would name a value the document no longer
+ * listed below the one it overwrote, and a tooltip would name a value the document no longer
  * holds. Each entry sorts at its own time, but after everything it saw (a hybrid logical clock
  * computed from the entries, so it needs nothing stored); ties by id.
  */
@@ -174,38 +174,70 @@ export function sortHistory(entries: readonly HistoryEntry[]): HistoryEntry[] {
 	return [...entries].sort((a, b) => key(b) - key(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
-function samePath(a: readonly string[], b: readonly string[]): boolean {
-	return a.length === b.length && a.every((part, i) => part === b[i]);
-}
-
 /** True when `path` is `prefix` or lies inside it (['channels', id, 'value'] inside ['channels', id]). */
 export function within(path: readonly string[], prefix: readonly string[]): boolean {
 	return path.length >= prefix.length && prefix.every((part, i) => part === path[i]);
 }
 
-/**
- * The newest entry that set the value at `path` (or, for an entry path like ['channels', id],
- * anything inside it), with the change itself. `entries` must be newest first.
- */
-export function lastChange(
-	entries: readonly HistoryEntry[],
-	path: readonly string[]
-): { entry: HistoryEntry; change: FieldChange } | null {
-	for (const entry of entries) {
-		const exact = entry.changes.find((c) => samePath(c.path, path));
-		const inside = exact ?? entry.changes.find((c) => within(c.path, path) || within(path, c.path));
-		if (inside) return { entry, change: inside };
+/** The key of a change's path within one document. */
+export const pathKey = (path: readonly string[]): string => path.join('\u0000');
+
+/** The first index in `list` from `start` on where `test` holds; `test` must be monotone (false..true). */
+function firstIndex<T>(list: readonly T[], test: (item: T) => boolean, start = 0): number {
+	let lo = start;
+	let hi = list.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (test(list[mid] as T)) hi = mid;
+		else lo = mid + 1;
 	}
-	return null;
+	return lo;
 }
 
-/** The entries concurrent with `entry` that touched one of the same paths. */
-export function concurrentWith(entries: readonly HistoryEntry[], entry: HistoryEntry): HistoryEntry[] {
-	return entries.filter(
-		(other) =>
-			other.id !== entry.id &&
-			other.docId === entry.docId &&
-			other.changes.some((c) => entry.changes.some((d) => samePath(c.path, d.path))) &&
-			concurrent(entry, other)
-	);
+/**
+ * For every entry, the entries concurrent with it per path they both touched: the same answer as
+ * comparing each entry with every other one by `concurrent`, without comparing every pair (1,000 edits of one field would be
+ * half a million state-vector decodes).
+ *
+ * Why it is exact: within one Yjs client, entries sorted by clock form a chain. An entry `a` covers
+ * a prefix of another client's chain (up to what `a`'s state vector had seen), and the entries of
+ * that chain that cover `a` form a suffix (a client's state only grows). So the entries of that
+ * client concurrent with `a` are the slice between, found by two binary searches.
+ */
+export function concurrentByPath(entries: readonly HistoryEntry[]): Map<string, Map<string, HistoryEntry[]>> {
+	const byPath = new Map<string, HistoryEntry[]>();
+	for (const entry of entries) {
+		for (const change of entry.changes) {
+			const key = pathKey(change.path);
+			const list = byPath.get(key);
+			if (list) list.push(entry);
+			else byPath.set(key, [entry]);
+		}
+	}
+	const result = new Map<string, Map<string, HistoryEntry[]>>();
+	for (const [key, list] of byPath) {
+		if (list.length < 2) continue;
+		const chains = new Map<number, HistoryEntry[]>();
+		for (const entry of list) {
+			const chain = chains.get(entry.client);
+			if (chain) chain.push(entry);
+			else chains.set(entry.client, [entry]);
+		}
+		if (chains.size < 2) continue;
+		for (const chain of chains.values()) chain.sort((a, b) => a.clockEnd - b.clockEnd);
+		for (const a of list) {
+			for (const [client, chain] of chains) {
+				if (client === a.client) continue;
+				const start = firstIndex(chain, (b) => !covers(a, b));
+				const end = firstIndex(chain, (b) => covers(b, a), start);
+				if (start >= end) continue;
+				let paths = result.get(a.id);
+				if (!paths) result.set(a.id, (paths = new Map()));
+				const found = paths.get(key) ?? [];
+				found.push(...chain.slice(start, end));
+				paths.set(key, found);
+			}
+		}
+	}
+	return result;
 }

@@ -5,9 +5,9 @@ export type { WorkspaceEdit } from '../crdt';
 // History as the UI reads it: plain data and pure functions over it (no Yjs types reach the UI).
 export {
 	concurrent,
-	concurrentWith,
+	concurrentByPath,
 	covers,
-	lastChange,
+	pathKey,
 	sortHistory,
 	within,
 	type Author,

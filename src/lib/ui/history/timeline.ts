@@ -4,9 +4,8 @@
  * The component only renders it, so a contact with 1,000 edits needs no per-entry work there.
  */
 import type { Contact } from '$lib/domain';
-import type { FieldChange, HistoryEntry, JsonValue } from '$lib/store';
+import { concurrentByPath, pathKey, type FieldChange, type HistoryEntry, type JsonValue } from '$lib/store';
 import { i18n, t } from '../i18n/index.svelte';
-import { concurrentByPath, pathKey } from './concurrency';
 import {
 	UNKNOWN,
 	canRestore,
