@@ -1,0 +1,460 @@
+/**
+ * The sync protocol: one binary codec (lib0 encoding) used by the device and by the server. One
+ * WebSocket per device carries every document; each message names its document. Every decoded
+ * message is checked field by field before anyone uses it: `decodeClientMessage` and
+ * `decodeServerMessage` return a message or throw a `ProtocolError`, never a half-read value.
+ *
+ * Frame: varUint protocol version, varUint message type, then the type's fields.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { WORKSPACE_DOC_ID, type FieldChange, type HistoryEntry, type JsonValue } from '../crdt';
+import { isUuid } from '../domain';
+
+export const PROTOCOL_VERSION = 1;
+/** Default upper bound of one message, in bytes; larger messages are refused unread. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+const MAX_STRING = 4096;
+const MAX_CHANGES_JSON = 256 * 1024;
+const MAX_ENTRIES = 10_000;
+const MAX_TIME = 8_640_000_000_000_000; // the largest Date
+
+/** A history entry as it travels: the document is named by the message that carries it. */
+export type WireEntry = Omit<HistoryEntry, 'docId'>;
+
+export type ErrorCode =
+	| 'version' // the device speaks another protocol version
+	| 'auth' // no, unknown, expired or revoked session
+	| 'tooLarge' // message over the size limit
+	| 'malformed' // could not be decoded
+	| 'unknownType'
+	| 'invalidUpdate' // the Yjs update was refused (structure, time or memory budget)
+	| 'forbidden' // the user may not write (or read) this document
+	| 'workspace' // the device holds another workspace's data
+	| 'busy' // the server could not take the message now; resend later
+	| 'internal';
+
+export type ClientMessage =
+	/** First message on every connection. `cursor` is the last log seq the device has (0 = none). */
+	| {
+			type: 'hello';
+			token: string;
+			device: string;
+			/** The workspace the device's data was synced with, '' when never synced. */
+			workspace: string;
+			cursor: number;
+	  }
+	/** One local change: its update and the history entries recorded with it. `id` makes it idempotent. */
+	| { type: 'push'; id: string; docId: string; update: Uint8Array; entries: WireEntry[] }
+	/** Repair: "this is what I have of the document" (y-protocols sync step 1). */
+	| { type: 'syncStep1'; docId: string; stateVector: Uint8Array };
+
+export interface Welcome {
+	type: 'welcome';
+	user: { id: string; name: string; email: string };
+	workspace: { id: string; name: string };
+	role: 'admin' | 'member';
+	/** The newest seq of the workspace's log. */
+	head: number;
+	/** How many `snapshot`/`update` messages follow before `caughtUp`; 0: nothing follows. */
+	following: number;
+}
+
+export type ServerMessage =
+	| Welcome
+	/** A fresh device's copy of one document: its compacted state and all its history. */
+	| { type: 'snapshot'; docId: string; update: Uint8Array; entries: WireEntry[] }
+	/** One log record: after the cursor on resume, or live from another device. */
+	| { type: 'update'; seq: number; docId: string; update: Uint8Array; entries: WireEntry[] }
+	/** The resume is complete; the device's cursor is now `seq`. */
+	| { type: 'caughtUp'; seq: number }
+	/** A push is stored (or was stored before: the same seq again). Entries are stamped with these. */
+	| {
+			type: 'ack';
+			id: string;
+			seq: number;
+			serverTime: number;
+			author: { id: string; name: string };
+	  }
+	/** Answer to syncStep1: what the device lacks, and the server's state vector (sync step 2). */
+	| { type: 'syncStep2'; docId: string; update: Uint8Array; stateVector: Uint8Array }
+	/** `ref` names the push or document concerned; a fatal error is followed by closing the socket. */
+	| { type: 'error'; code: ErrorCode; message: string; ref: string; fatal: boolean };
+
+export class ProtocolError extends Error {
+	constructor(
+		readonly code: 'tooLarge' | 'malformed' | 'unknownType' | 'version',
+		message: string
+	) {
+		super(message);
+		this.name = 'ProtocolError';
+	}
+}
+
+const CLIENT_TYPES = ['hello', 'push', 'syncStep1'] as const;
+const SERVER_TYPES = ['welcome', 'snapshot', 'update', 'caughtUp', 'ack', 'syncStep2', 'error'] as const;
+const ERROR_CODES: readonly ErrorCode[] = [
+	'version',
+	'auth',
+	'tooLarge',
+	'malformed',
+	'unknownType',
+	'invalidUpdate',
+	'forbidden',
+	'workspace',
+	'busy',
+	'internal'
+];
+
+// ---- encoding ----
+
+function writeEntry(enc: encoding.Encoder, entry: WireEntry): void {
+	encoding.writeVarString(enc, entry.id);
+	encoding.writeVarUint(enc, entry.time);
+	encoding.writeVarString(enc, entry.author.id);
+	encoding.writeVarString(enc, entry.author.name);
+	encoding.writeVarString(enc, entry.device);
+	encoding.writeVarString(enc, JSON.stringify(entry.changes));
+	encoding.writeVarUint8Array(enc, entry.svBefore);
+	encoding.writeVarUint(enc, entry.client);
+	encoding.writeVarUint(enc, entry.clockEnd);
+	encoding.writeVarUint(enc, entry.serverTime ?? 0);
+}
+
+function writeEntries(enc: encoding.Encoder, entries: readonly WireEntry[]): void {
+	encoding.writeVarUint(enc, entries.length);
+	for (const entry of entries) writeEntry(enc, entry);
+}
+
+function frame(type: string, types: readonly string[], body: (enc: encoding.Encoder) => void): Uint8Array {
+	const enc = encoding.createEncoder();
+	encoding.writeVarUint(enc, PROTOCOL_VERSION);
+	encoding.writeVarUint(enc, types.indexOf(type));
+	body(enc);
+	return encoding.toUint8Array(enc);
+}
+
+export function encodeClientMessage(message: ClientMessage): Uint8Array {
+	return frame(message.type, CLIENT_TYPES, (enc) => {
+		switch (message.type) {
+			case 'hello':
+				encoding.writeVarString(enc, message.token);
+				encoding.writeVarString(enc, message.device);
+				encoding.writeVarString(enc, message.workspace);
+				encoding.writeVarUint(enc, message.cursor);
+				break;
+			case 'push':
+				encoding.writeVarString(enc, message.id);
+				encoding.writeVarString(enc, message.docId);
+				encoding.writeVarUint8Array(enc, message.update);
+				writeEntries(enc, message.entries);
+				break;
+			case 'syncStep1':
+				encoding.writeVarString(enc, message.docId);
+				encoding.writeVarUint8Array(enc, message.stateVector);
+				break;
+		}
+	});
+}
+
+export function encodeServerMessage(message: ServerMessage): Uint8Array {
+	return frame(message.type, SERVER_TYPES, (enc) => {
+		switch (message.type) {
+			case 'welcome':
+				encoding.writeVarString(enc, message.user.id);
+				encoding.writeVarString(enc, message.user.name);
+				encoding.writeVarString(enc, message.user.email);
+				encoding.writeVarString(enc, message.workspace.id);
+				encoding.writeVarString(enc, message.workspace.name);
+				encoding.writeVarString(enc, message.role);
+				encoding.writeVarUint(enc, message.head);
+				encoding.writeVarUint(enc, message.following);
+				break;
+			case 'snapshot':
+				encoding.writeVarString(enc, message.docId);
+				encoding.writeVarUint8Array(enc, message.update);
+				writeEntries(enc, message.entries);
+				break;
+			case 'update':
+				encoding.writeVarUint(enc, message.seq);
+				encoding.writeVarString(enc, message.docId);
+				encoding.writeVarUint8Array(enc, message.update);
+				writeEntries(enc, message.entries);
+				break;
+			case 'caughtUp':
+				encoding.writeVarUint(enc, message.seq);
+				break;
+			case 'ack':
+				encoding.writeVarString(enc, message.id);
+				encoding.writeVarUint(enc, message.seq);
+				encoding.writeVarUint(enc, message.serverTime);
+				encoding.writeVarString(enc, message.author.id);
+				encoding.writeVarString(enc, message.author.name);
+				break;
+			case 'syncStep2':
+				encoding.writeVarString(enc, message.docId);
+				encoding.writeVarUint8Array(enc, message.update);
+				encoding.writeVarUint8Array(enc, message.stateVector);
+				break;
+			case 'error':
+				encoding.writeVarString(enc, message.code);
+				encoding.writeVarString(enc, message.message);
+				encoding.writeVarString(enc, message.ref);
+				encoding.writeVarUint(enc, message.fatal ? 1 : 0);
+				break;
+		}
+	});
+}
+
+/** Encodes history entries alone (the server stores them in this form beside each log record). */
+export function encodeEntries(entries: readonly WireEntry[]): Uint8Array {
+	const enc = encoding.createEncoder();
+	writeEntries(enc, entries);
+	return encoding.toUint8Array(enc);
+}
+
+// ---- decoding: every read is bounded and checked ----
+
+class Reader {
+	readonly #dec: decoding.Decoder;
+	constructor(bytes: Uint8Array) {
+		this.#dec = decoding.createDecoder(bytes);
+	}
+	#fail(what: string): never {
+		throw new ProtocolError('malformed', `malformed message: ${what}`);
+	}
+	uint(what: string, max = Number.MAX_SAFE_INTEGER): number {
+		let value: number;
+		try {
+			value = decoding.readVarUint(this.#dec);
+		} catch {
+			this.#fail(what);
+		}
+		if (!Number.isSafeInteger(value) || value < 0 || value > max) this.#fail(what);
+		return value;
+	}
+	bytes(what: string): Uint8Array {
+		const length = this.uint(what);
+		if (length > this.#dec.arr.length - this.#dec.pos) this.#fail(what);
+		return decoding.readUint8Array(this.#dec, length);
+	}
+	string(what: string, max = MAX_STRING): string {
+		const length = this.uint(what);
+		if (length > max || length > this.#dec.arr.length - this.#dec.pos) this.#fail(what);
+		let text: string;
+		try {
+			text = new TextDecoder('utf-8', { fatal: true }).decode(decoding.readUint8Array(this.#dec, length));
+		} catch {
+			this.#fail(what);
+		}
+		return text;
+	}
+	oneOf<T extends string>(what: string, allowed: readonly T[]): T {
+		const value = this.string(what, 64);
+		if (!(allowed as readonly string[]).includes(value)) this.#fail(what);
+		return value as T;
+	}
+	end(): void {
+		if (decoding.hasContent(this.#dec)) this.#fail('trailing bytes');
+	}
+}
+
+function isJsonValue(value: unknown, depth = 0): value is JsonValue {
+	if (depth > 32) return false;
+	if (value === null || typeof value === 'boolean' || typeof value === 'string') return true;
+	if (typeof value === 'number') return Number.isFinite(value);
+	if (Array.isArray(value)) return value.every((v) => isJsonValue(v, depth + 1));
+	if (typeof value === 'object') return Object.values(value).every((v) => isJsonValue(v, depth + 1));
+	return false;
+}
+
+function parseChanges(json: string): FieldChange[] | null {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(json);
+	} catch {
+		return null;
+	}
+	if (!Array.isArray(parsed)) return null;
+	const changes: FieldChange[] = [];
+	for (const item of parsed as unknown[]) {
+		if (item === null || typeof item !== 'object' || Array.isArray(item)) return null;
+		const { path, from, to } = item as Record<string, unknown>;
+		if (!Array.isArray(path) || path.length === 0 || path.length > 8) return null;
+		if (!path.every((p) => typeof p === 'string' && p.length <= 256)) return null;
+		const change: FieldChange = { path: path as string[] };
+		if (from !== undefined) {
+			if (!isJsonValue(from)) return null;
+			change.from = from;
+		}
+		if (to !== undefined) {
+			if (!isJsonValue(to)) return null;
+			change.to = to;
+		}
+		changes.push(change);
+	}
+	return changes;
+}
+
+/** A contact id or the workspace document. */
+export function isDocId(value: string): boolean {
+	return value === WORKSPACE_DOC_ID || isUuid(value);
+}
+
+function readDocId(r: Reader): string {
+	const id = r.string('document id', 64);
+	if (!isDocId(id)) throw new ProtocolError('malformed', 'malformed message: document id');
+	return id;
+}
+
+function readUuid(r: Reader, what: string): string {
+	const id = r.string(what, 64);
+	if (!isUuid(id)) throw new ProtocolError('malformed', `malformed message: ${what}`);
+	return id;
+}
+
+function readEntry(r: Reader): WireEntry {
+	const id = readUuid(r, 'entry id');
+	const time = r.uint('entry time', MAX_TIME);
+	const author = { id: r.string('author id', 64), name: r.string('author name', 256) };
+	const device = r.string('device', 64);
+	const changes = parseChanges(r.string('changes', MAX_CHANGES_JSON));
+	if (!changes) throw new ProtocolError('malformed', 'malformed message: changes');
+	const svBefore = r.bytes('state vector');
+	const client = r.uint('client', 0xffffffff);
+	const clockEnd = r.uint('clock');
+	const serverTime = r.uint('server time', MAX_TIME);
+	const entry: WireEntry = { id, time, author, device, changes, svBefore, client, clockEnd };
+	if (serverTime > 0) entry.serverTime = serverTime;
+	return entry;
+}
+
+/** Decodes a list written by `encodeEntries`. */
+export function decodeEntries(bytes: Uint8Array): WireEntry[] {
+	const r = new Reader(bytes);
+	const entries = readEntryList(r);
+	r.end();
+	return entries;
+}
+
+function readEntryList(r: Reader): WireEntry[] {
+	const count = r.uint('entry count', MAX_ENTRIES);
+	const entries: WireEntry[] = [];
+	for (let i = 0; i < count; i++) entries.push(readEntry(r));
+	return entries;
+}
+
+function readFrame(bytes: Uint8Array, types: readonly string[], limit: number): { r: Reader; type: string } {
+	if (bytes.length > limit) throw new ProtocolError('tooLarge', `message of ${bytes.length} bytes`);
+	if (bytes.length === 0) throw new ProtocolError('malformed', 'malformed message: empty');
+	const r = new Reader(bytes);
+	const version = r.uint('version');
+	if (version !== PROTOCOL_VERSION) throw new ProtocolError('version', `protocol version ${version}`);
+	const index = r.uint('type');
+	const type = types[index];
+	if (type === undefined) throw new ProtocolError('unknownType', `message type ${index}`);
+	return { r, type };
+}
+
+/** Decodes and validates what a device sent; throws `ProtocolError`. */
+export function decodeClientMessage(bytes: Uint8Array, limit = MAX_MESSAGE_BYTES): ClientMessage {
+	const { r, type } = readFrame(bytes, CLIENT_TYPES, limit);
+	let message: ClientMessage;
+	switch (type as ClientMessage['type']) {
+		case 'hello': {
+			const token = r.string('token', 256);
+			const device = r.string('device', 64);
+			const workspace = r.string('workspace', 64);
+			if (!isUuid(device) || (workspace !== '' && !isUuid(workspace))) {
+				throw new ProtocolError('malformed', 'malformed message: hello');
+			}
+			message = { type: 'hello', token, device, workspace, cursor: r.uint('cursor') };
+			break;
+		}
+		case 'push':
+			message = {
+				type: 'push',
+				id: readUuid(r, 'push id'),
+				docId: readDocId(r),
+				update: r.bytes('update'),
+				entries: readEntryList(r)
+			};
+			break;
+		case 'syncStep1':
+			message = { type: 'syncStep1', docId: readDocId(r), stateVector: r.bytes('state vector') };
+			break;
+	}
+	r.end();
+	return message;
+}
+
+/** Decodes and validates what the server sent; throws `ProtocolError`. */
+export function decodeServerMessage(bytes: Uint8Array, limit = 64 * MAX_MESSAGE_BYTES): ServerMessage {
+	const { r, type } = readFrame(bytes, SERVER_TYPES, limit);
+	let message: ServerMessage;
+	switch (type as ServerMessage['type']) {
+		case 'welcome':
+			message = {
+				type: 'welcome',
+				user: {
+					id: r.string('user id', 64),
+					name: r.string('user name', 256),
+					email: r.string('email', 256)
+				},
+				workspace: { id: readUuid(r, 'workspace id'), name: r.string('workspace name', 256) },
+				role: r.oneOf('role', ['admin', 'member'] as const),
+				head: r.uint('head'),
+				following: r.uint('following')
+			};
+			break;
+		case 'snapshot':
+			message = {
+				type: 'snapshot',
+				docId: readDocId(r),
+				update: r.bytes('update'),
+				entries: readEntryList(r)
+			};
+			break;
+		case 'update':
+			message = {
+				type: 'update',
+				seq: r.uint('seq'),
+				docId: readDocId(r),
+				update: r.bytes('update'),
+				entries: readEntryList(r)
+			};
+			break;
+		case 'caughtUp':
+			message = { type: 'caughtUp', seq: r.uint('seq') };
+			break;
+		case 'ack':
+			message = {
+				type: 'ack',
+				id: readUuid(r, 'push id'),
+				seq: r.uint('seq'),
+				serverTime: r.uint('server time', MAX_TIME),
+				author: { id: r.string('author id', 64), name: r.string('author name', 256) }
+			};
+			break;
+		case 'syncStep2':
+			message = {
+				type: 'syncStep2',
+				docId: readDocId(r),
+				update: r.bytes('update'),
+				stateVector: r.bytes('state vector')
+			};
+			break;
+		case 'error':
+			message = {
+				type: 'error',
+				code: r.oneOf('error code', ERROR_CODES),
+				message: r.string('error message', 1024),
+				ref: r.string('ref', 64),
+				fatal: r.uint('fatal', 1) === 1
+			};
+			break;
+	}
+	r.end();
+	return message;
+}

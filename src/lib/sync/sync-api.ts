@@ -1,0 +1,46 @@
+import type {
+	AcceptInviteRequest,
+	AccountInfo,
+	ApiErrorCode,
+	InviteCreated,
+	InviteInfo,
+	InvitePreview,
+	InviteRequest,
+	LoginRequest,
+	MemberInfo,
+	ServerStatus,
+	SessionInfo,
+	SetupRequest
+} from './account-types';
+import type { SyncStatus } from './status';
+
+/** The outcome of an account request: `network` when the server could not be reached. */
+export type ApiResult<T> =
+	| { ok: true; value: T }
+	| { ok: false; error: ApiErrorCode | 'network'; message?: string; retryAfter?: number };
+
+/**
+ * What the UI may do with sync and accounts. The implementation (`SyncController`) keeps the session
+ * on the device, runs the sync client in one tab per device and reports its status to every tab.
+ */
+export interface SyncApi {
+	readonly status: SyncStatus;
+	/** Calls `listener` now and on every change; returns the unsubscribe function. */
+	subscribe(listener: (status: SyncStatus) => void): () => void;
+	/** The server's status, or null when no Kontor server answers on this origin. */
+	serverStatus(): Promise<ServerStatus | null>;
+	setup(request: SetupRequest): Promise<ApiResult<AccountInfo>>;
+	login(request: LoginRequest): Promise<ApiResult<AccountInfo>>;
+	previewInvite(token: string): Promise<ApiResult<InvitePreview>>;
+	acceptInvite(request: AcceptInviteRequest): Promise<ApiResult<AccountInfo>>;
+	/** Ends the session on the server (when reachable) and on the device; local data stays. */
+	logout(): Promise<void>;
+	createInvite(request: InviteRequest): Promise<ApiResult<InviteCreated>>;
+	invites(): Promise<ApiResult<InviteInfo[]>>;
+	revokeInvite(id: string): Promise<ApiResult<null>>;
+	members(): Promise<ApiResult<MemberInfo[]>>;
+	sessions(): Promise<ApiResult<SessionInfo[]>>;
+	revokeSession(id: string): Promise<ApiResult<null>>;
+	/** Tries to connect at once instead of waiting for the next retry. */
+	retryNow(): void;
+}
