@@ -38,10 +38,16 @@ import {
 	type InheritanceSource,
 	type ValidationError
 } from '../domain';
-import { createDatabase, DEFAULT_DB_NAME, type KontorDexie, type UpdateRecord } from './db';
+import {
+	createDatabase,
+	DEFAULT_DB_NAME,
+	type KontorDexie,
+	type OutboxRecord,
+	type UpdateRecord
+} from './db';
 import { DocCache, type DocEntry } from './doc-cache';
 import { classifyStorageError, StorageError } from './errors';
-import { projectAll, rebuildRows, writeProjection } from './projection-writer';
+import { projectAll, rebuildRows, writeProjection, writeProjectionBatch } from './projection-writer';
 import { queryKeys } from './contact-queries';
 import { buildContact, derivedChannelValue, prepareContact, type EditRejectionResult } from './contact-input';
 
@@ -55,6 +61,37 @@ export interface StoreChange {
 
 /** The outcome of an edit the user made; storage failures throw a `StorageError` instead. */
 export type EditResult = { ok: true } | { ok: false; error: ValidationError | 'notFound'; index: number };
+
+/** An update from another device (through the sync server), with the history recorded with it. */
+export interface ReceivedItem {
+	docId: string;
+	update: Uint8Array;
+	entries?: readonly Omit<HistoryEntry, 'docId'>[];
+}
+
+export interface ReceiveResult {
+	/** Documents that still lack updates the received ones depend on. */
+	incomplete: string[];
+}
+
+/** A local change waiting for the server's acknowledgement, with its history entries. */
+export interface PendingPush {
+	id: string;
+	docId: string;
+	update: Uint8Array;
+	entries: HistoryEntry[];
+}
+
+/** The server's acknowledgement of a push: the stamp its history entries get. */
+export interface PushAck {
+	id: string;
+	serverTime: number;
+	author: { id: string; name: string };
+}
+
+/** Facts the sync layer keeps on the device (its cursor is written with received data). */
+export type SyncKey = 'syncCursor' | 'syncWorkspace' | 'syncSession';
+const SYNC_CURSOR: SyncKey = 'syncCursor';
 
 /** List filters; null means "all". */
 export interface ListFilter {
@@ -272,6 +309,7 @@ export class KontorStore {
 				const batch: Contact[] = [];
 				const updates: UpdateRecord[] = [];
 				const history: HistoryEntry[] = [];
+				const outbox: OutboxRecord[] = [];
 				const time = Date.now();
 				for (const { id, fields, edits } of prepared.slice(start, start + batchSize)) {
 					const doc = newContactDoc(id);
@@ -279,17 +317,20 @@ export class KontorStore {
 					if (captured) {
 						const { update, ...facts } = captured;
 						updates.push({ docId: id, update, time, device: this.deviceId, author: this.#author });
-						history.push(this.#historyEntry(id, time, facts));
+						const entry = this.#historyEntry(id, time, facts);
+						history.push(entry);
+						outbox.push({ id: entry.id, docId: id, update, entryIds: [entry.id] });
 					}
 					batch.push(readContact(doc));
 					doc.destroy();
 				}
-				await bulk.transaction('rw', [bulk.updates, bulk.contacts, bulk.history], async () => {
+				await bulk.transaction('rw', [bulk.updates, bulk.contacts, bulk.history, bulk.outbox], async () => {
 					const outside = [...new Set(batch.map((c) => c.parentId).filter((p) => p !== null))];
 					const known = await bulk.contacts.where('id').anyOf(outside).toArray();
 					const rows = projectAll(batch, () => time, new Map(known.map((r) => [r.id, rowAsParent(r)])));
 					await bulk.updates.bulkAdd(updates);
 					await bulk.history.bulkAdd(history);
+					await bulk.outbox.bulkAdd(outbox);
 					await bulk.contacts.bulkPut(rows);
 				});
 				onProgress?.(Math.min(start + batchSize, prepared.length), prepared.length);
@@ -399,7 +440,7 @@ export class KontorStore {
 		try {
 			rowIds = await this.#db.transaction(
 				'rw',
-				[this.#db.updates, this.#db.contacts, this.#db.history],
+				[this.#db.updates, this.#db.contacts, this.#db.history, this.#db.outbox],
 				async () => {
 					const refused = verify ? await verify() : null;
 					if (refused) throw new EditRefused(refused);
@@ -411,7 +452,9 @@ export class KontorStore {
 						device: this.deviceId,
 						author: this.#author
 					});
-					await this.#db.history.add(this.#historyEntry(docId, time, facts));
+					const historyEntry = this.#historyEntry(docId, time, facts);
+					await this.#db.history.add(historyEntry);
+					await this.#db.outbox.add({ id: historyEntry.id, docId, update, entryIds: [historyEntry.id] });
 					entry.lastSeq = Math.max(entry.lastSeq, seq as number);
 					entry.rows += 1;
 					return project ? [...(await writeProjection(this.#db, readContact(entry.doc), time))] : [];
@@ -511,50 +554,100 @@ export class KontorStore {
 
 	/**
 	 * Stores updates that came from another device, with the history entries recorded where they
-	 * were made, and re-projects the contacts. Receiving the same update or entry twice changes
-	 * nothing (Yjs updates are idempotent; entries are keyed by id).
+	 * were made, and re-projects the contacts, all in one transaction; `cursor` (the sync log
+	 * position these bring the device to) is written in the same transaction, so a crash can never
+	 * leave the cursor ahead of the data. Receiving the same update or entry twice changes nothing
+	 * (Yjs updates are idempotent; entries are keyed by id). Returns the documents that still miss
+	 * updates these depend on (to be repaired by state vector).
 	 */
-	async receive(
-		items: readonly { docId: string; update: Uint8Array; entries?: readonly HistoryEntry[] }[]
-	): Promise<void> {
-		await this.#serially(async () => {
-			const rowIds = new Set<string>();
-			for (const item of items) {
-				const contact = item.docId !== WORKSPACE_DOC_ID;
-				const cache = contact ? this.#contacts : this.#workspace;
-				const entry = await this.#guard(() => cache.get(item.docId));
-				try {
-					await this.#db.transaction(
-						'rw',
-						[this.#db.updates, this.#db.contacts, this.#db.history],
-						async () => {
-							await cache.catchUp(entry);
-							Y.applyUpdate(entry.doc, item.update, REMOTE_ORIGIN);
-							const time = Date.now();
-							const seq = await this.#db.updates.add({
-								docId: item.docId,
-								update: item.update,
-								time,
-								device: '',
-								author: ''
-							});
-							entry.lastSeq = Math.max(entry.lastSeq, seq as number);
-							entry.rows += 1;
-							if (item.entries?.length) await this.#db.history.bulkPut([...item.entries]);
-							if (contact && isInitialized(entry.doc)) {
-								// The row's time is when this device stored the update, as a rebuild reads it back.
-								const changed = await writeProjection(this.#db, readContact(entry.doc), time);
-								for (const id of changed) rowIds.add(id);
-							}
-						}
+	async receive(items: readonly ReceivedItem[], options: { cursor?: number } = {}): Promise<ReceiveResult> {
+		return this.#serially(async () => {
+			const db = this.#db;
+			let result: { rowIds: Set<string>; incomplete: string[] };
+			try {
+				result = await db.transaction('rw', [db.updates, db.contacts, db.history, db.meta], async () => {
+					const time = Date.now();
+					const applied = await this.#applyReceived(items);
+					const records = items.map((item) => ({
+						docId: item.docId,
+						update: item.update,
+						time,
+						device: '',
+						author: ''
+					}));
+					const seqs = (await db.updates.bulkAdd(records, { allKeys: true })) as number[];
+					for (const [i, item] of items.entries()) {
+						const entry = applied.loaded.get(item.docId);
+						if (!entry) continue;
+						entry.lastSeq = Math.max(entry.lastSeq, seqs[i] ?? 0);
+						entry.rows += 1;
+					}
+					const entries = items.flatMap((item) =>
+						(item.entries ?? []).map((e) => ({ ...e, docId: item.docId }))
 					);
-				} catch (error) {
-					cache.drop(item.docId);
-					throw classifyStorageError(error);
-				}
+					if (entries.length > 0) await db.history.bulkPut(entries);
+					if (options.cursor !== undefined) await db.meta.put({ key: SYNC_CURSOR, value: options.cursor });
+					// The row's time is when this device stored the update, as a rebuild reads it back.
+					const rowIds = await writeProjectionBatch(db, applied.contacts, time);
+					return { rowIds, incomplete: applied.incomplete };
+				});
+			} catch (error) {
+				for (const item of items) this.#contacts.drop(item.docId);
+				this.#workspace.drop(WORKSPACE_DOC_ID);
+				throw classifyStorageError(error);
 			}
-			this.#announce({ docIds: [...new Set(items.map((i) => i.docId))], rowIds: [...rowIds] });
+			if (items.length > 0) {
+				this.#announce({ docIds: [...new Set(items.map((i) => i.docId))], rowIds: [...result.rowIds] });
+			}
+			return { incomplete: result.incomplete };
 		});
+	}
+
+	/**
+	 * Applies received updates: to the loaded document where there is one, else to a throwaway
+	 * document built from the stored updates (read in one query), which keeps a first sync of
+	 * thousands of contacts from loading them one by one.
+	 */
+	async #applyReceived(
+		items: readonly ReceivedItem[]
+	): Promise<{ contacts: Contact[]; incomplete: string[]; loaded: Map<string, DocEntry> }> {
+		const byDoc = new Map<string, Uint8Array[]>();
+		for (const item of items) {
+			const list = byDoc.get(item.docId);
+			if (list) list.push(item.update);
+			else byDoc.set(item.docId, [item.update]);
+		}
+		const loaded = new Map<string, DocEntry>();
+		const cold: string[] = [];
+		for (const docId of byDoc.keys()) {
+			const cache = docId === WORKSPACE_DOC_ID ? this.#workspace : this.#contacts;
+			const entry = docId === WORKSPACE_DOC_ID ? await cache.get(docId) : cache.peek(docId);
+			if (entry) {
+				await cache.catchUp(entry);
+				loaded.set(docId, entry);
+			} else cold.push(docId);
+		}
+		const stored = new Map<string, Uint8Array[]>();
+		if (cold.length > 0) {
+			const records = await this.#db.updates.where('docId').anyOf(cold).toArray();
+			for (const r of records.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
+				const list = stored.get(r.docId);
+				if (list) list.push(r.update);
+				else stored.set(r.docId, [r.update]);
+			}
+		}
+		const contacts: Contact[] = [];
+		const incomplete: string[] = [];
+		for (const [docId, updates] of byDoc) {
+			const entry = loaded.get(docId);
+			const doc = entry?.doc ?? newContactDoc(docId as ContactId);
+			const all = entry ? updates : [...(stored.get(docId) ?? []), ...updates];
+			Y.applyUpdate(doc, all.length === 1 ? (all[0] as Uint8Array) : Y.mergeUpdates(all), REMOTE_ORIGIN);
+			if (doc.store.pendingStructs || doc.store.pendingDs) incomplete.push(docId);
+			if (docId !== WORKSPACE_DOC_ID && isInitialized(doc)) contacts.push(readContact(doc));
+			if (!entry) doc.destroy();
+		}
+		return { contacts, incomplete, loaded };
 	}
 
 	/** The full state of a document as one update (what another device needs to catch up). */
@@ -562,6 +655,97 @@ export class KontorStore {
 		const cache = docId === WORKSPACE_DOC_ID ? this.#workspace : this.#contacts;
 		const entry = await this.#guard(() => cache.get(docId));
 		return Y.encodeStateAsUpdate(entry.doc);
+	}
+
+	/** The document's state vector (what this device has of it). */
+	async stateVector(docId: string): Promise<Uint8Array> {
+		const cache = docId === WORKSPACE_DOC_ID ? this.#workspace : this.#contacts;
+		const entry = await this.#guard(() => cache.get(docId));
+		return Y.encodeStateVector(entry.doc);
+	}
+
+	// ---- sync ----
+
+	async syncValue(key: SyncKey): Promise<unknown> {
+		return this.#guard(async () => (await this.#db.meta.get(key))?.value);
+	}
+
+	async setSyncValue(key: SyncKey, value: unknown): Promise<void> {
+		await this.#guard(async () => {
+			if (value === undefined) await this.#db.meta.delete(key);
+			else await this.#db.meta.put({ key, value });
+		});
+	}
+
+	/** Local changes not acknowledged yet, oldest first, leaving out `skip` (those in flight). */
+	async pendingPushes(limit: number, skip: ReadonlySet<string> = new Set()): Promise<PendingPush[]> {
+		return this.#guard(async () =>
+			this.#db.transaction('r', [this.#db.outbox, this.#db.history], async () => {
+				const records = await this.#db.outbox
+					.filter((r) => !skip.has(r.id))
+					.limit(limit)
+					.toArray();
+				const entries = await this.#db.history.bulkGet(records.flatMap((r) => r.entryIds));
+				const byId = new Map(entries.filter((e) => e !== undefined).map((e) => [e.id, e]));
+				return records.map((r) => ({
+					id: r.id,
+					docId: r.docId,
+					update: r.update,
+					entries: r.entryIds.flatMap((id) => byId.get(id) ?? [])
+				}));
+			})
+		);
+	}
+
+	async pendingCount(): Promise<number> {
+		return this.#guard(() => this.#db.outbox.count());
+	}
+
+	/**
+	 * Records the server's acknowledgements: the changes leave the outbox, their history entries get
+	 * the server's author and time, and the cursor moves to `cursor`, all in one transaction.
+	 */
+	async acknowledge(acks: readonly PushAck[], cursor: number): Promise<void> {
+		const db = this.#db;
+		const docIds = await this.#guard(() =>
+			db.transaction('rw', [db.outbox, db.history, db.meta], async () => {
+				const records = await db.outbox.bulkGet(acks.map((a) => a.id));
+				const stamps: { key: string; changes: Partial<HistoryEntry> }[] = [];
+				for (const [i, record] of records.entries()) {
+					const ack = acks[i] as PushAck;
+					for (const id of record?.entryIds ?? []) {
+						stamps.push({ key: id, changes: { author: ack.author, serverTime: ack.serverTime } });
+					}
+				}
+				await db.history.bulkUpdate(stamps);
+				await db.outbox.bulkDelete(acks.map((a) => a.id));
+				await db.meta.put({ key: SYNC_CURSOR, value: cursor });
+				return [...new Set(records.flatMap((r) => (r ? [r.docId] : [])))];
+			})
+		);
+		// History changed (server stamps), not the documents: tell the views showing history.
+		if (docIds.length > 0) this.#announce({ docIds, rowIds: [] });
+	}
+
+	/** Gives up a change the server refused for good (it stays in this device's documents). */
+	async dropPush(id: string): Promise<void> {
+		await this.#guard(() => this.#db.outbox.delete(id));
+	}
+
+	/**
+	 * Queues what this device has of a document beyond `stateVector` (the server's), as found by a
+	 * repair; nothing when the server has everything.
+	 */
+	async queueRepair(docId: string, stateVector: Uint8Array): Promise<boolean> {
+		return this.#serially(async () => {
+			const cache = docId === WORKSPACE_DOC_ID ? this.#workspace : this.#contacts;
+			const entry = await this.#guard(() => cache.get(docId));
+			const missing = Y.encodeStateAsUpdate(entry.doc, stateVector);
+			if (isEmptyUpdate(missing)) return false;
+			await this.#guard(() => this.#db.outbox.add({ id: uuidv7(), docId, update: missing, entryIds: [] }));
+			this.#announce({ docIds: [docId], rowIds: [] });
+			return true;
+		});
 	}
 
 	#announce(change: Omit<StoreChange, 'remote'>): void {
@@ -605,6 +789,12 @@ export class KontorStore {
 	async allRows(): Promise<ContactRow[]> {
 		return this.#guard(() => this.#db.contacts.toArray());
 	}
+}
+
+/** An update without structs and without deletions (what encodeStateAsUpdate gives when nothing is missing). */
+function isEmptyUpdate(update: Uint8Array): boolean {
+	const { structs, ds } = Y.decodeUpdate(update);
+	return structs.length === 0 && ds.clients.size === 0;
 }
 
 /** Opens the store with defaults; see `KontorStore.open`. */

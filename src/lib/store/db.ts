@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
+import * as Y from 'yjs';
 import type { HistoryEntry } from '../crdt';
-import type { ContactRow } from '../domain';
+import { uuidv7, type ContactRow } from '../domain';
 
 /** One stored Yjs update of one document, with who made it, when and where. */
 export interface UpdateRecord {
@@ -17,6 +18,18 @@ export interface UpdateRecord {
 	compacted?: boolean;
 }
 
+/**
+ * A local change the sync server has not acknowledged yet: its update (a copy, so compaction of
+ * `updates` cannot touch it) and the history entries recorded with it. The id is the push id the
+ * server deduplicates by, so a resent change is stored once.
+ */
+export interface OutboxRecord {
+	id: string;
+	docId: string;
+	update: Uint8Array;
+	entryIds: string[];
+}
+
 /** Small key/value facts about this device: its id, the profile name. */
 export interface MetaRecord {
 	key: string;
@@ -28,6 +41,7 @@ export type KontorDexie = Dexie & {
 	contacts: EntityTable<ContactRow, 'key'>;
 	meta: EntityTable<MetaRecord, 'key'>;
 	history: EntityTable<HistoryEntry, 'id'>;
+	outbox: EntityTable<OutboxRecord, 'id'>;
 };
 
 export const DEFAULT_DB_NAME = 'kontor';
@@ -48,5 +62,34 @@ export function createDatabase(name: string, durability: 'strict' | 'relaxed' = 
 	// History lives in its own table, written in the same transaction as its update; compaction
 	// merges updates but never touches it.
 	db.version(2).stores({ history: 'id, docId, [docId+time]' });
+	// Every local change waits in the outbox until the server acknowledges it. A database from
+	// before sync holds changes no server has seen: each document goes into the outbox once, as its
+	// whole state with all of its history, so connecting to a server uploads everything.
+	db.version(3)
+		.stores({ outbox: 'id, docId' })
+		.upgrade(async (tx) => {
+			const byDoc = new Map<string, Uint8Array[]>();
+			await tx
+				.table<UpdateRecord>('updates')
+				.orderBy('seq')
+				.each((r) => {
+					const list = byDoc.get(r.docId);
+					if (list) list.push(r.update);
+					else byDoc.set(r.docId, [r.update]);
+				});
+			const entryIds = new Map<string, string[]>();
+			await tx.table<HistoryEntry>('history').each((e) => {
+				const list = entryIds.get(e.docId);
+				if (list) list.push(e.id);
+				else entryIds.set(e.docId, [e.id]);
+			});
+			const records: OutboxRecord[] = [...byDoc].map(([docId, updates]) => ({
+				id: uuidv7(),
+				docId,
+				update: updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates),
+				entryIds: entryIds.get(docId) ?? []
+			}));
+			await tx.table<OutboxRecord>('outbox').bulkAdd(records);
+		});
 	return db;
 }

@@ -74,6 +74,49 @@ export async function writeProjection(
 }
 
 /**
+ * Writes the rows of many contacts at once (a batch received from the server): parents within the
+ * batch are resolved in memory, parents outside it read in one query, and descendants outside the
+ * batch re-derived as in `writeProjection`. Call inside the transaction that stores the updates.
+ */
+export async function writeProjectionBatch(
+	db: KontorDexie,
+	contacts: readonly Contact[],
+	time: number
+): Promise<Set<ContactId>> {
+	const changed = new Set<ContactId>(contacts.map((c) => c.id));
+	if (contacts.length === 0) return changed;
+	const ids = contacts.map((c) => c.id);
+	const inBatch = new Set<ContactId>(ids);
+	const outsideIds = [
+		...new Set(contacts.map((c) => c.parentId).filter((p): p is ContactId => !!p && !inBatch.has(p)))
+	];
+	const [beforeRows, outsideRows] = await Promise.all([
+		db.contacts.where('id').anyOf(ids).toArray(),
+		db.contacts.where('id').anyOf(outsideIds).toArray()
+	]);
+	const before = new Map(beforeRows.map((r) => [r.id, r]));
+	const rows = projectAll(contacts, () => time, new Map(outsideRows.map((r) => [r.id, rowAsParent(r)])));
+	const stale = rows.flatMap((r) => {
+		const old = before.get(r.id);
+		return old && old.key !== r.key ? [old.key] : [];
+	});
+	if (stale.length > 0) await db.contacts.bulkDelete(stale);
+	await db.contacts.bulkPut(rows);
+	const parents = rows.filter((r) => parentFacingChanged(before.get(r.id), r));
+	if (parents.length === 0) return changed;
+	// Only parents with children outside the batch need the cascade (the batch was projected together).
+	const children = await db.contacts
+		.where('parentId')
+		.anyOf(parents.map((p) => p.id))
+		.toArray();
+	const withOutsideChildren = new Set(children.filter((c) => !inBatch.has(c.id)).map((c) => c.parentId));
+	for (const parent of parents) {
+		if (withOutsideChildren.has(parent.id)) await cascade(db, parent, changed);
+	}
+	return changed;
+}
+
+/**
  * Builds every row from scratch: own values first, then inherited values in parent-before-child
  * order. Pure over its input, so a rebuilt projection can be compared with the live one. Parents
  * not among `contacts` are looked up in `outside`.
