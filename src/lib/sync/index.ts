@@ -1,0 +1,3 @@
+export * from './account-types';
+export * from './status';
+export * from './sync-api';
