@@ -1,0 +1,450 @@
+/**
+ * The device side of sync: one WebSocket to the server for every document. It signs in with the
+ * session token in its first message, resumes from the device's cursor, stores what arrives (with
+ * the cursor, in one transaction), sends the outbox and removes each change from it only when the
+ * server acknowledged it. When the connection drops it retries with exponential backoff and jitter;
+ * the app works on meanwhile, since every read and write goes to the device database.
+ */
+import type { AccountInfo } from './account-types';
+import {
+	decodeServerMessage,
+	encodeClientMessage,
+	MAX_MESSAGE_BYTES,
+	ProtocolError,
+	type ClientMessage,
+	type ServerMessage,
+	type WireEntry
+} from './protocol';
+import type { SyncPhase, SyncProblem } from './status';
+import type { HistoryEntry, KontorStore, PushAck, ReceivedItem } from '../store';
+
+/** The part of the WebSocket API the client uses (the browser's, or `ws` in Node). */
+export interface SocketLike {
+	binaryType: string;
+	readonly readyState: number;
+	readonly bufferedAmount: number;
+	onopen: ((event: unknown) => void) | null;
+	onmessage: ((event: { data: unknown }) => void) | null;
+	onclose: ((event: { code: number; reason: string }) => void) | null;
+	onerror: ((event: unknown) => void) | null;
+	send(data: Uint8Array): void;
+	close(code?: number, reason?: string): void;
+}
+export type SocketFactory = (url: string) => SocketLike;
+
+export interface ClientStatus {
+	phase: Exclude<SyncPhase, 'local'>;
+	pending: number;
+	lastSyncedAt: number | null;
+	progress: { done: number; total: number } | null;
+	error: SyncProblem | null;
+	nextRetryAt: number | null;
+	account: AccountInfo | null;
+}
+
+/** Something the user should be told that is not a status (a change the server refused). */
+export interface SyncNotice {
+	code: 'refused';
+	docId: string;
+	message: string;
+}
+
+export interface SyncClientOptions {
+	store: KontorStore;
+	/** The socket address, e.g. `wss://kontor.example/sync`. */
+	url: string;
+	token: string;
+	/** Opens a socket; defaults to the global WebSocket. */
+	connect?: SocketFactory;
+	onStatus?: (status: ClientStatus) => void;
+	onNotice?: (notice: SyncNotice) => void;
+	/** First retry delay and the cap of the exponential backoff. */
+	backoff?: { initialMs: number; maxMs: number };
+	random?: () => number;
+	now?: () => number;
+	/** Received documents stored per transaction. */
+	batchSize?: number;
+	/** Pushes sent and not yet acknowledged at most. */
+	maxInFlight?: number;
+}
+
+const OPEN = 1;
+
+function defaultConnect(url: string): SocketLike {
+	return new WebSocket(url) as unknown as SocketLike;
+}
+
+function toBytes(data: unknown): Uint8Array | null {
+	if (data instanceof Uint8Array) return data;
+	if (data instanceof ArrayBuffer) return new Uint8Array(data);
+	if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+	return null;
+}
+
+function wireEntry(entry: HistoryEntry): WireEntry {
+	const { docId, ...wire } = entry;
+	void docId;
+	return wire;
+}
+
+export class SyncClient {
+	readonly #store: KontorStore;
+	readonly #options: Required<Omit<SyncClientOptions, 'onStatus' | 'onNotice' | 'store' | 'url' | 'token'>>;
+	readonly #url: string;
+	readonly #token: string;
+	#socket: SocketLike | null = null;
+	#running = false;
+	#attempt = 0;
+	#retryTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Messages not yet handled, in arrival order, and whether the handler is running. */
+	#inbox: ServerMessage[] = [];
+	#handling = false;
+	#caughtUp = false;
+	#cursor = 0;
+	/** Pushes sent and not yet acknowledged: push id -> document id. */
+	readonly #inFlight = new Map<string, string>();
+	#flushing = false;
+	#flushAgain = false;
+	#unsubscribe: (() => void) | null = null;
+	#status: ClientStatus = {
+		phase: 'offline',
+		pending: 0,
+		lastSyncedAt: null,
+		progress: null,
+		error: null,
+		nextRetryAt: null,
+		account: null
+	};
+
+	constructor(readonly options: SyncClientOptions) {
+		this.#store = options.store;
+		this.#url = options.url;
+		this.#token = options.token;
+		this.#options = {
+			connect: defaultConnect,
+			backoff: { initialMs: 500, maxMs: 30_000 },
+			random: Math.random,
+			now: Date.now,
+			batchSize: 500,
+			maxInFlight: 200,
+			...options
+		};
+	}
+
+	get status(): ClientStatus {
+		return this.#status;
+	}
+
+	/** True once the device holds everything the server had when it connected. */
+	get caughtUp(): boolean {
+		return this.#caughtUp;
+	}
+
+	/** Connects, and keeps reconnecting until `stop`. */
+	start(): void {
+		if (this.#running) return;
+		this.#running = true;
+		this.#unsubscribe ??= this.#store.subscribe((change) => {
+			if (change.docIds.length > 0) void this.#flush();
+			void this.#refreshPending();
+		});
+		void this.#refreshPending();
+		this.#open();
+	}
+
+	/** Closes the connection and stops retrying; local work goes on. */
+	stop(): void {
+		this.#running = false;
+		this.#clearRetry();
+		this.#unsubscribe?.();
+		this.#unsubscribe = null;
+		this.#socket?.close(1000, 'stopped');
+		this.#socket = null;
+		this.#setStatus({ phase: 'offline', nextRetryAt: null, progress: null });
+	}
+
+	/** Tries to connect now instead of waiting for the next retry. */
+	retryNow(): void {
+		if (!this.#running || (this.#socket && this.#socket.readyState <= OPEN)) return;
+		this.#clearRetry();
+		this.#attempt = 0;
+		this.#open();
+	}
+
+	#open(): void {
+		this.#clearRetry();
+		this.#caughtUp = false;
+		this.#inFlight.clear();
+		this.#inbox = [];
+		this.#setStatus({ phase: 'connecting', nextRetryAt: null });
+		let socket: SocketLike;
+		try {
+			socket = this.#options.connect(this.#url);
+		} catch {
+			this.#scheduleRetry();
+			return;
+		}
+		this.#socket = socket;
+		socket.binaryType = 'arraybuffer';
+		socket.onopen = () => void this.#hello(socket);
+		socket.onmessage = (event) => this.#onMessage(socket, event.data);
+		socket.onerror = () => undefined;
+		socket.onclose = () => {
+			if (this.#socket !== socket) return;
+			this.#socket = null;
+			this.#caughtUp = false;
+			this.#inFlight.clear();
+			if (this.#running) this.#scheduleRetry();
+		};
+	}
+
+	async #hello(socket: SocketLike): Promise<void> {
+		const [cursor, workspace] = await Promise.all([
+			this.#store.syncValue('syncCursor'),
+			this.#store.syncValue('syncWorkspace')
+		]);
+		this.#cursor = typeof cursor === 'number' ? cursor : 0;
+		this.#send(socket, {
+			type: 'hello',
+			token: this.#token,
+			device: this.#store.deviceId,
+			workspace: typeof workspace === 'string' ? workspace : '',
+			cursor: this.#cursor
+		});
+	}
+
+	#send(socket: SocketLike | null, message: ClientMessage): boolean {
+		if (!socket || socket.readyState !== OPEN) return false;
+		socket.send(encodeClientMessage(message));
+		return true;
+	}
+
+	#onMessage(socket: SocketLike, data: unknown): void {
+		if (socket !== this.#socket) return;
+		const bytes = toBytes(data);
+		let message: ServerMessage;
+		try {
+			if (!bytes) throw new ProtocolError('malformed', 'text message');
+			message = decodeServerMessage(bytes);
+		} catch (error) {
+			// A server we cannot understand: drop the connection and try again later.
+			console.error('Kontor sync: unreadable message from the server', error);
+			socket.close(1002, 'unreadable message');
+			return;
+		}
+		this.#inbox.push(message);
+		void this.#handleInbox(socket);
+	}
+
+	/** Handles messages in order; runs of received documents or acks are stored together. */
+	async #handleInbox(socket: SocketLike): Promise<void> {
+		if (this.#handling) return;
+		this.#handling = true;
+		try {
+			while (this.#inbox.length > 0 && socket === this.#socket) {
+				const first = this.#inbox[0] as ServerMessage;
+				if (first.type === 'snapshot' || first.type === 'update') await this.#receiveRun(socket);
+				else if (first.type === 'ack') await this.#ackRun();
+				else {
+					this.#inbox.shift();
+					await this.#handle(socket, first);
+				}
+			}
+		} catch (error) {
+			// Storing failed (quota, a closed database): reconnect later and resume from the cursor.
+			console.error('Kontor sync: storing what the server sent failed', error);
+			if (socket === this.#socket) socket.close(1011, 'storage failed');
+		} finally {
+			this.#handling = false;
+		}
+	}
+
+	async #receiveRun(socket: SocketLike): Promise<void> {
+		const items: ReceivedItem[] = [];
+		let cursor: number | undefined;
+		while (items.length < this.#options.batchSize) {
+			const next = this.#inbox[0];
+			if (!next || (next.type !== 'snapshot' && next.type !== 'update')) break;
+			this.#inbox.shift();
+			items.push({ docId: next.docId, update: next.update, entries: next.entries });
+			if (next.type === 'update' && next.seq > this.#cursor) cursor = next.seq;
+		}
+		const result = await this.#store.receive(items, { cursor });
+		if (cursor !== undefined) this.#cursor = cursor;
+		const progress = this.#status.progress;
+		if (progress)
+			this.#setStatus({
+				progress: { ...progress, done: Math.min(progress.total, progress.done + items.length) }
+			});
+		for (const docId of result.incomplete) {
+			this.#send(socket, { type: 'syncStep1', docId, stateVector: await this.#store.stateVector(docId) });
+		}
+		if (this.#caughtUp) this.#setStatus({ lastSyncedAt: this.#options.now() });
+	}
+
+	async #ackRun(): Promise<void> {
+		const acks: PushAck[] = [];
+		while (this.#inbox[0]?.type === 'ack') {
+			const ack = this.#inbox.shift() as Extract<ServerMessage, { type: 'ack' }>;
+			acks.push({ id: ack.id, serverTime: ack.serverTime, author: ack.author });
+			this.#cursor = Math.max(this.#cursor, ack.seq);
+		}
+		await this.#store.acknowledge(acks, this.#cursor);
+		for (const ack of acks) this.#inFlight.delete(ack.id);
+		await this.#refreshPending();
+		void this.#flush();
+	}
+
+	async #handle(socket: SocketLike, message: ServerMessage): Promise<void> {
+		switch (message.type) {
+			case 'welcome': {
+				this.#attempt = 0;
+				const account: AccountInfo = {
+					user: message.user,
+					workspace: message.workspace,
+					role: message.role
+				};
+				const known = await this.#store.syncValue('syncWorkspace');
+				if (!known) await this.#store.setSyncValue('syncWorkspace', message.workspace.id);
+				const progress = message.following > 0 ? { done: 0, total: message.following } : null;
+				this.#setStatus({ account, error: null, phase: 'syncing', progress });
+				if (message.following === 0 && message.head === this.#cursor) await this.#onCaughtUp(message.head);
+				return;
+			}
+			case 'caughtUp':
+				return this.#onCaughtUp(message.seq);
+			case 'syncStep2': {
+				await this.#store.receive([{ docId: message.docId, update: message.update }]);
+				if (await this.#store.queueRepair(message.docId, message.stateVector)) void this.#flush();
+				return;
+			}
+			case 'error':
+				return this.#onError(socket, message);
+			default:
+				return;
+		}
+	}
+
+	async #onCaughtUp(seq: number): Promise<void> {
+		if (seq !== this.#cursor) {
+			this.#cursor = seq;
+			await this.#store.setSyncValue('syncCursor', seq);
+		}
+		this.#caughtUp = true;
+		this.#setStatus({ progress: null });
+		await this.#refreshPending();
+		void this.#flush();
+	}
+
+	async #onError(socket: SocketLike, error: Extract<ServerMessage, { type: 'error' }>): Promise<void> {
+		if (error.fatal) {
+			this.#running = false;
+			this.#clearRetry();
+			if (error.code === 'auth') this.#setStatus({ phase: 'signedOut', error: null });
+			else {
+				const problem: SyncProblem =
+					error.code === 'workspace' ? 'workspace' : error.code === 'version' ? 'version' : 'server';
+				this.#setStatus({ phase: 'error', error: problem });
+			}
+			socket.close(1000, 'refused');
+			return;
+		}
+		if (!this.#inFlight.has(error.ref)) {
+			console.warn(`Kontor sync: the server reported ${error.code}: ${error.message}`);
+			return;
+		}
+		const docId = this.#inFlight.get(error.ref) ?? '';
+		this.#inFlight.delete(error.ref);
+		if (error.code === 'invalidUpdate' || error.code === 'forbidden') {
+			// This change can never be accepted: resending it would fail forever.
+			await this.#store.dropPush(error.ref);
+			this.options.onNotice?.({ code: 'refused', docId, message: error.message });
+			await this.#refreshPending();
+		}
+		// Other failures (busy, internal): the change stays pending and goes again after reconnecting.
+	}
+
+	/** Sends pending local changes, keeping at most `maxInFlight` unacknowledged. */
+	async #flush(): Promise<void> {
+		if (this.#flushing) {
+			this.#flushAgain = true;
+			return;
+		}
+		this.#flushing = true;
+		try {
+			do {
+				this.#flushAgain = false;
+				const socket = this.#socket;
+				if (!this.#caughtUp || !socket || socket.readyState !== OPEN) return;
+				const room = this.#options.maxInFlight - this.#inFlight.size;
+				if (room <= 0) return;
+				const pushes = await this.#store.pendingPushes(room, new Set(this.#inFlight.keys()));
+				for (const push of pushes) {
+					if (socket !== this.#socket) return;
+					const message: ClientMessage = {
+						type: 'push',
+						id: push.id,
+						docId: push.docId,
+						update: push.update,
+						entries: push.entries.map(wireEntry)
+					};
+					const bytes = encodeClientMessage(message);
+					if (bytes.length > MAX_MESSAGE_BYTES) {
+						console.error(`Kontor sync: change ${push.id} is too large to send (${bytes.length} bytes)`);
+						continue;
+					}
+					this.#inFlight.set(push.id, push.docId);
+					socket.send(bytes);
+				}
+				if (pushes.length === room) this.#flushAgain = true;
+			} while (this.#flushAgain);
+		} catch (error) {
+			console.error('Kontor sync: reading the outbox failed', error);
+		} finally {
+			this.#flushing = false;
+		}
+	}
+
+	async #refreshPending(): Promise<void> {
+		try {
+			const pending = await this.#store.pendingCount();
+			const synced = this.#caughtUp && pending === 0;
+			this.#setStatus({
+				pending,
+				phase: this.#socket
+					? synced
+						? 'synced'
+						: this.#caughtUp || this.#status.account
+							? 'syncing'
+							: 'connecting'
+					: this.#status.phase,
+				...(synced ? { lastSyncedAt: this.#options.now() } : {})
+			});
+		} catch {
+			// The count is informational; a storage failure shows in the app's storage banner.
+		}
+	}
+
+	#scheduleRetry(): void {
+		const { initialMs, maxMs } = this.#options.backoff;
+		const ceiling = Math.min(maxMs, initialMs * 2 ** this.#attempt);
+		// Full jitter on the upper half: devices that lost the server together do not return together.
+		const delay = ceiling / 2 + this.#options.random() * (ceiling / 2);
+		this.#attempt = Math.min(this.#attempt + 1, 30);
+		this.#retryTimer = setTimeout(() => {
+			this.#retryTimer = null;
+			if (this.#running) this.#open();
+		}, delay);
+		this.#setStatus({ phase: 'offline', nextRetryAt: this.#options.now() + delay, progress: null });
+	}
+
+	#clearRetry(): void {
+		if (this.#retryTimer) clearTimeout(this.#retryTimer);
+		this.#retryTimer = null;
+	}
+
+	#setStatus(patch: Partial<ClientStatus>): void {
+		this.#status = { ...this.#status, ...patch };
+		this.options.onStatus?.(this.#status);
+	}
+}

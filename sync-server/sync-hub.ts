@@ -1,0 +1,442 @@
+/**
+ * The sync transport: one WebSocket per device, every document of the workspace multiplexed over
+ * it (see src/lib/sync/protocol.ts). The hub authenticates the first message, resumes the device
+ * from its cursor, applies pushes through the update guard, appends them to the log, acknowledges
+ * and broadcasts them to the workspace's other devices that may read the document.
+ *
+ * Ordering: a connection receives log records in seq order. Records appended while a connection is
+ * still resuming are queued and sent after its resume, so a device can always take the highest seq
+ * it has received (or had acknowledged) as its cursor.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import {
+	decodeClientMessage,
+	decodeEntries,
+	encodeEntries,
+	encodeServerMessage,
+	MAX_MESSAGE_BYTES,
+	ProtocolError,
+	type ClientMessage,
+	type ErrorCode,
+	type ServerMessage,
+	type WireEntry
+} from '../src/lib/sync/protocol';
+import { mayRead, mayWrite, type DocumentAccess, type Reader } from './access';
+import type { LogRecord, Storage } from './storage/storage';
+import type { UpdateGuard } from './update-guard';
+
+/** Who is on the other end of a connection, as the session says. */
+export interface AuthContext {
+	user: { id: string; name: string; email: string };
+	workspace: { id: string; name: string };
+	role: 'admin' | 'member';
+	sessionId: string;
+}
+
+export interface HubOptions {
+	storage: Storage;
+	guard: UpdateGuard;
+	authenticate: (token: string) => Promise<AuthContext | null>;
+	/**
+	 * Origins allowed to open the socket from a browser (`https://kontor.example`). Null: the
+	 * request's own host only. Requests without an Origin header (not browsers) are allowed; they
+	 * still have to sign in.
+	 */
+	origins?: readonly string[] | null;
+	maxMessageBytes?: number;
+	/** Where the socket is served. */
+	path?: string;
+	now?: () => number;
+	/** Time a new connection has to send its hello. */
+	helloTimeoutMs?: number;
+	/** Interval of keep-alive pings; a connection that misses one is closed. */
+	pingIntervalMs?: number;
+}
+
+/** A log record on its way to a device, with what the read check needs of its document. */
+interface QueuedRecord {
+	record: LogRecord;
+	access: DocumentAccess;
+}
+
+const PAGE = 500;
+/** Protocol errors a connection may cause before the hub stops listening to it. */
+const MAX_PROTOCOL_ERRORS = 100;
+/** A device that cannot take more than this is dropped; it resumes from its cursor later. */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+const CLOSE_POLICY = 1008;
+const CLOSE_TOO_SLOW = 1013;
+
+class Connection {
+	auth: AuthContext | null = null;
+	device = '';
+	/** Log records appended while resuming; sent afterwards. */
+	queued: QueuedRecord[] | null = null;
+	errors = 0;
+	alive = true;
+	/** Pushes of this connection, one after another per document. */
+	readonly chains = new Map<string, Promise<void>>();
+
+	constructor(readonly socket: WebSocket) {}
+
+	get reader(): Reader {
+		const auth = this.auth as AuthContext;
+		return { userId: auth.user.id, role: auth.role };
+	}
+
+	send(message: ServerMessage): void {
+		if (this.socket.readyState !== this.socket.OPEN) return;
+		if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+			this.socket.close(CLOSE_TOO_SLOW, 'too slow');
+			return;
+		}
+		this.socket.send(encodeServerMessage(message));
+	}
+
+	error(code: ErrorCode, message: string, ref = '', fatal = false): void {
+		this.send({ type: 'error', code, message, ref, fatal });
+		if (fatal) this.socket.close(CLOSE_POLICY, code);
+	}
+
+	/** Waits until the socket's send buffer has room (a first sync sends thousands of messages). */
+	async drain(): Promise<void> {
+		while (this.socket.readyState === this.socket.OPEN && this.socket.bufferedAmount > 4 * 1024 * 1024) {
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		}
+	}
+}
+
+export class SyncHub {
+	readonly #options: Required<Omit<HubOptions, 'origins'>> & { origins: readonly string[] | null };
+	readonly #wss: WebSocketServer;
+	readonly #connections = new Map<WebSocket, Connection>();
+	readonly #byWorkspace = new Map<string, Set<Connection>>();
+	/** Pushes to one document run one after another across all connections (read state, apply, append). */
+	readonly #docChains = new Map<string, Promise<unknown>>();
+	readonly #ping: ReturnType<typeof setInterval>;
+
+	constructor(options: HubOptions) {
+		this.#options = {
+			origins: null,
+			maxMessageBytes: MAX_MESSAGE_BYTES,
+			path: '/sync',
+			now: Date.now,
+			helloTimeoutMs: 10_000,
+			pingIntervalMs: 30_000,
+			...options
+		};
+		// Frames a little over the limit still arrive, to be answered with a 'tooLarge' error; far
+		// larger ones are cut off by ws itself (close code 1009) before they use memory.
+		this.#wss = new WebSocketServer({
+			noServer: true,
+			maxPayload: 4 * this.#options.maxMessageBytes,
+			perMessageDeflate: false
+		});
+		this.#ping = setInterval(() => this.#pingAll(), this.#options.pingIntervalMs);
+		this.#ping.unref();
+	}
+
+	/** Connections of a workspace (for tests and the benchmark). */
+	connectionCount(workspaceId?: string): number {
+		if (workspaceId) return this.#byWorkspace.get(workspaceId)?.size ?? 0;
+		return this.#wss.clients.size;
+	}
+
+	/** The `upgrade` handler of the HTTP server. */
+	handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+		const url = new URL(req.url ?? '/', 'http://localhost');
+		if (url.pathname !== this.#options.path) return refuse(socket, 404, 'Not Found');
+		if (!this.#originAllowed(req)) return refuse(socket, 403, 'Forbidden');
+		this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws));
+	};
+
+	#originAllowed(req: IncomingMessage): boolean {
+		const origin = req.headers.origin;
+		if (!origin) return true;
+		const allowed = this.#options.origins;
+		if (allowed) return allowed.includes(origin);
+		const host = req.headers.host;
+		return !!host && (origin === `http://${host}` || origin === `https://${host}`);
+	}
+
+	#accept(ws: WebSocket): void {
+		const connection = new Connection(ws);
+		this.#connections.set(ws, connection);
+		const helloTimer = setTimeout(() => {
+			if (!connection.auth) connection.error('auth', 'no hello received', '', true);
+		}, this.#options.helloTimeoutMs);
+		let tail: Promise<void> = Promise.resolve();
+		ws.on('pong', () => (connection.alive = true));
+		ws.on('message', (data: RawData, isBinary: boolean) => {
+			// Messages of one connection are handled in order; pushes then fan out per document.
+			tail = tail
+				.then(() => this.#onMessage(connection, data, isBinary))
+				.catch((error: unknown) => {
+					console.error('sync: message failed', error);
+					connection.error('internal', 'the server could not handle the message');
+				});
+		});
+		ws.on('close', () => {
+			clearTimeout(helloTimer);
+			this.#connections.delete(ws);
+			if (connection.auth) this.#byWorkspace.get(connection.auth.workspace.id)?.delete(connection);
+		});
+		ws.on('error', () => ws.terminate());
+	}
+
+	async #onMessage(connection: Connection, data: RawData, isBinary: boolean): Promise<void> {
+		if (connection.socket.readyState !== connection.socket.OPEN) return;
+		let message: ClientMessage;
+		try {
+			if (!isBinary) throw new ProtocolError('malformed', 'text messages are not spoken here');
+			message = decodeClientMessage(toBytes(data), this.#options.maxMessageBytes);
+		} catch (error) {
+			if (!(error instanceof ProtocolError)) throw error;
+			const fatal = !connection.auth || error.code === 'version' || ++connection.errors > MAX_PROTOCOL_ERRORS;
+			connection.error(error.code, error.message, '', fatal);
+			return;
+		}
+		if (!connection.auth) {
+			if (message.type !== 'hello') return connection.error('auth', 'sign in first', '', true);
+			return this.#hello(connection, message);
+		}
+		switch (message.type) {
+			case 'hello':
+				connection.error('malformed', 'already signed in');
+				return;
+			case 'push':
+				// Not awaited: pushes to different documents proceed side by side.
+				this.#enqueuePush(connection, message);
+				return;
+			case 'syncStep1':
+				return this.#syncStep1(connection, message);
+		}
+	}
+
+	async #hello(connection: Connection, hello: Extract<ClientMessage, { type: 'hello' }>): Promise<void> {
+		const auth = await this.#options.authenticate(hello.token);
+		if (!auth) return connection.error('auth', 'session unknown, expired or revoked', '', true);
+		if (hello.workspace !== '' && hello.workspace !== auth.workspace.id) {
+			return connection.error('workspace', 'this device holds data of another workspace', '', true);
+		}
+		connection.auth = auth;
+		connection.device = hello.device;
+		connection.queued = [];
+		let members = this.#byWorkspace.get(auth.workspace.id);
+		if (!members) this.#byWorkspace.set(auth.workspace.id, (members = new Set()));
+		members.add(connection);
+		try {
+			await this.#resume(connection, hello.cursor);
+		} finally {
+			const queued = connection.queued;
+			connection.queued = null;
+			for (const item of queued) this.#sendRecord(connection, item);
+		}
+	}
+
+	/**
+	 * Sends what the device lacks: nothing (one message), the log after its cursor, or, for a fresh
+	 * device or one so far behind that the log is longer than the workspace, a snapshot per document.
+	 */
+	async #resume(connection: Connection, cursor: number): Promise<void> {
+		const { storage } = this.#options;
+		const auth = connection.auth as AuthContext;
+		const workspaceId = auth.workspace.id;
+		const head = await storage.head(workspaceId);
+		const documents = await storage.documentCount(workspaceId);
+		const fresh = cursor === 0 || cursor > head || head - cursor > documents;
+		const welcome = {
+			type: 'welcome' as const,
+			user: auth.user,
+			workspace: auth.workspace,
+			role: auth.role,
+			head
+		};
+		if (!fresh && cursor === head) {
+			connection.send({ ...welcome, following: 0 });
+			connection.queued = (connection.queued ?? []).filter((r) => r.record.seq > head);
+			return;
+		}
+		if (fresh) {
+			connection.send({ ...welcome, following: documents });
+			await this.#sendSnapshots(connection, workspaceId);
+		} else {
+			connection.send({ ...welcome, following: head - cursor });
+			const access = new Map<string, DocumentAccess>();
+			for (let after = cursor; after < head;) {
+				const records = await storage.logAfter(workspaceId, after, PAGE);
+				if (records.length === 0) break;
+				for (const record of records) {
+					if (record.seq > head) break;
+					let doc = access.get(record.docId);
+					if (!doc) {
+						doc = (await storage.document(workspaceId, record.docId)) ?? {
+							docId: record.docId,
+							ownerId: record.authorId
+						};
+						access.set(record.docId, doc);
+					}
+					this.#sendRecord(connection, { record, access: doc }, true);
+					after = record.seq;
+				}
+				await connection.drain();
+			}
+		}
+		// Records appended meanwhile are in the queue and follow the caughtUp.
+		connection.send({ type: 'caughtUp', seq: head });
+		connection.queued = (connection.queued ?? []).filter((r) => r.record.seq > head);
+	}
+
+	async #sendSnapshots(connection: Connection, workspaceId: string): Promise<void> {
+		const { storage } = this.#options;
+		for (let after = ''; ;) {
+			const page = await storage.documents(workspaceId, after, PAGE);
+			if (page.length === 0) return;
+			for (const doc of page) {
+				after = doc.docId;
+				if (!mayRead(connection.reader, doc)) continue;
+				const entries: WireEntry[] = [];
+				for (const blob of await storage.entriesOf(workspaceId, doc.docId))
+					entries.push(...decodeEntries(blob));
+				connection.send({ type: 'snapshot', docId: doc.docId, update: doc.state, entries });
+			}
+			await connection.drain();
+		}
+	}
+
+	#sendRecord(connection: Connection, item: QueuedRecord, resuming = false): void {
+		if (!resuming && connection.queued) {
+			connection.queued.push(item);
+			return;
+		}
+		// Reading rights are checked per record: what a user may not read never leaves the server.
+		if (!mayRead(connection.reader, item.access)) return;
+		const { record } = item;
+		connection.send({
+			type: 'update',
+			seq: record.seq,
+			docId: record.docId,
+			update: record.update,
+			entries: decodeEntries(record.entries)
+		});
+	}
+
+	#enqueuePush(connection: Connection, push: Extract<ClientMessage, { type: 'push' }>): void {
+		const key = `${(connection.auth as AuthContext).workspace.id}\0${push.docId}`;
+		const previous = this.#docChains.get(key) ?? Promise.resolve();
+		const next = previous
+			.then(() => this.#push(connection, push))
+			.catch((error: unknown) => {
+				console.error('sync: push failed', error);
+				connection.error('internal', 'the change could not be stored; it will be sent again', push.id);
+			});
+		this.#docChains.set(key, next);
+		void next.then(() => {
+			if (this.#docChains.get(key) === next) this.#docChains.delete(key);
+		});
+	}
+
+	async #push(connection: Connection, push: Extract<ClientMessage, { type: 'push' }>): Promise<void> {
+		const { storage, guard, now } = this.#options;
+		const auth = connection.auth as AuthContext;
+		const workspaceId = auth.workspace.id;
+		const earlier = await storage.logByPushId(workspaceId, push.id);
+		if (earlier) {
+			// A resend (the acknowledgement was lost): the same answer again, nothing stored twice.
+			connection.send(this.#ack(push.id, earlier, auth));
+			return;
+		}
+		const doc = await storage.document(workspaceId, push.docId);
+		if (doc && !mayWrite(connection.reader, doc)) {
+			return connection.error('forbidden', 'you may not change this document', push.id);
+		}
+		const applied = await guard.apply(doc?.state ?? null, push.update);
+		if (!applied.ok) {
+			return connection.error('invalidUpdate', `the update was refused (${applied.reason})`, push.id);
+		}
+		const serverTime = now();
+		const author = { id: auth.user.id, name: auth.user.name };
+		const entries = push.entries.map((e) => ({ ...e, author, serverTime }));
+		const record = await storage.append({
+			workspaceId,
+			docId: push.docId,
+			pushId: push.id,
+			update: push.update,
+			authorId: auth.user.id,
+			device: connection.device,
+			clientTime: push.entries[0]?.time ?? serverTime,
+			serverTime,
+			entries: encodeEntries(entries),
+			state: applied.state
+		});
+		connection.send(this.#ack(push.id, record, auth));
+		const access = { docId: push.docId, ownerId: doc?.ownerId ?? auth.user.id };
+		for (const other of this.#byWorkspace.get(workspaceId) ?? []) {
+			if (other !== connection) this.#sendRecord(other, { record, access });
+		}
+	}
+
+	#ack(id: string, record: LogRecord, auth: AuthContext): ServerMessage {
+		const name = record.authorId === auth.user.id ? auth.user.name : '';
+		return {
+			type: 'ack',
+			id,
+			seq: record.seq,
+			serverTime: record.serverTime,
+			author: { id: record.authorId, name }
+		};
+	}
+
+	async #syncStep1(
+		connection: Connection,
+		message: Extract<ClientMessage, { type: 'syncStep1' }>
+	): Promise<void> {
+		const { storage, guard } = this.#options;
+		const workspaceId = (connection.auth as AuthContext).workspace.id;
+		const doc = await storage.document(workspaceId, message.docId);
+		if (doc && !mayRead(connection.reader, doc)) {
+			return connection.error('forbidden', 'you may not read this document', message.docId);
+		}
+		const diff = await guard.diff(doc?.state ?? null, message.stateVector);
+		if (!diff.ok) {
+			return connection.error('malformed', `state vector refused (${diff.reason})`, message.docId);
+		}
+		connection.send({
+			type: 'syncStep2',
+			docId: message.docId,
+			update: diff.update,
+			stateVector: diff.stateVector
+		});
+	}
+
+	#pingAll(): void {
+		for (const [ws, connection] of this.#connections) {
+			if (!connection.alive) {
+				ws.terminate();
+				continue;
+			}
+			connection.alive = false;
+			ws.ping();
+		}
+	}
+
+	/** Closes every connection (devices reconnect and resume) and stops accepting new ones. */
+	async close(): Promise<void> {
+		clearInterval(this.#ping);
+		for (const ws of this.#wss.clients) ws.close(1001, 'server shutting down');
+		await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+		await Promise.allSettled([...this.#docChains.values()]);
+	}
+}
+
+function toBytes(data: RawData): Uint8Array {
+	if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+	if (data instanceof ArrayBuffer) return new Uint8Array(data);
+	return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+	socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
