@@ -10,6 +10,9 @@ import { pipeline } from 'node:stream';
 /** Handles an HTTP upgrade request; the WebSocket sync transport attaches here. */
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
+/** Handles an HTTP request before the static files; resolves true when it answered the request. */
+export type RequestHook = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
 /** Options for {@link startServer}. */
 export interface ServerOptions {
 	/** Port to listen on; 0 lets the OS pick a free one (tests do this). */
@@ -22,6 +25,8 @@ export interface ServerOptions {
 	dataDir: string;
 	/** Called for every HTTP upgrade request. Without it upgrade requests are refused. */
 	onUpgrade?: UpgradeHandler;
+	/** Runs first for every HTTP request (the account API attaches here); the app is served when it declines. */
+	onRequest?: RequestHook;
 }
 
 /** A listening server, as returned by {@link startServer}. */
@@ -235,6 +240,27 @@ function sendText(req: IncomingMessage, res: ServerResponse, status: number, mes
 	res.end(req.method === 'HEAD' ? undefined : body);
 }
 
+/** Offers each request to `hook` first and serves it with `fallback` when the hook declines. */
+function withRequestHook(
+	hook: RequestHook,
+	fallback: (req: IncomingMessage, res: ServerResponse) => void
+): (req: IncomingMessage, res: ServerResponse) => void {
+	return (req, res) => {
+		Promise.resolve()
+			.then(() => hook(req, res))
+			.then(
+				(handled) => {
+					if (!handled) fallback(req, res);
+				},
+				(error: unknown) => {
+					console.error('Error while handling', req.method, req.url, error);
+					if (res.headersSent) res.destroy();
+					else sendText(req, res, 500, 'Internal Server Error');
+				}
+			);
+	};
+}
+
 function refuseUpgrade(_req: IncomingMessage, socket: Duplex): void {
 	socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 }
@@ -245,7 +271,8 @@ function refuseUpgrade(_req: IncomingMessage, socket: Duplex): void {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
 	await mkdir(options.dataDir, { recursive: true });
-	const server = createServer(createStaticHandler(options.buildDir));
+	const serveApp = createStaticHandler(options.buildDir);
+	const server = createServer(options.onRequest ? withRequestHook(options.onRequest, serveApp) : serveApp);
 	server.on('upgrade', options.onUpgrade ?? refuseUpgrade);
 
 	await new Promise<void>((resolve, reject) => {

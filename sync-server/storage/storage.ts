@@ -106,6 +106,11 @@ export interface AppendInput {
 export interface Storage {
 	// ---- accounts ----
 	userCount(): Promise<number>;
+	/**
+	 * Creates the first user, the workspace and the user's admin membership in one transaction, only
+	 * while no user exists; false when one does (two setups racing: exactly one wins).
+	 */
+	createFirstAccount(user: User, workspace: Workspace): Promise<boolean>;
 	createUser(user: User): Promise<void>;
 	userById(id: string): Promise<User | null>;
 	/** E-mail addresses compare case-insensitively. */
@@ -123,7 +128,8 @@ export interface Storage {
 	createSession(session: Session): Promise<void>;
 	sessionByTokenHash(tokenHash: string): Promise<Session | null>;
 	sessionsOf(userId: string): Promise<Session[]>;
-	touchSession(id: string, at: number): Promise<void>;
+	/** Records use of a session at `at`; with `expiresAt`, also moves its expiry (sliding sessions). */
+	touchSession(id: string, at: number, expiresAt?: number): Promise<void>;
 	revokeSession(id: string, at: number): Promise<void>;
 
 	createInvite(invite: Invite): Promise<void>;
@@ -134,6 +140,7 @@ export interface Storage {
 	 * invite was used meanwhile (single use holds even when two people accept at once).
 	 */
 	acceptInvite(inviteId: string, user: User, at: number): Promise<boolean>;
+	/** Marks an open invite used at `at` by nobody (`usedBy` stays null), so it can no longer be accepted. */
 	revokeInvite(inviteId: string, at: number): Promise<void>;
 
 	// ---- documents and log ----
@@ -145,7 +152,9 @@ export interface Storage {
 	logByPushId(workspaceId: string, pushId: string): Promise<LogRecord | null>;
 	/**
 	 * Appends one log record with the next seq of the workspace and writes the document's new state
-	 * (creating the document with `authorId` as owner when new), in one durable transaction.
+	 * (creating the document with `authorId` as owner when new), in one durable transaction. A push id
+	 * the workspace's log already holds writes nothing and returns the earlier record, so a retried
+	 * push racing its first attempt cannot be logged twice.
 	 */
 	append(input: AppendInput): Promise<LogRecord>;
 	/** Log records after `afterSeq`, in order, at most `limit`. */

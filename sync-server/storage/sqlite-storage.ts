@@ -1,0 +1,382 @@
+/**
+ * The default `Storage`: one SQLite file through better-sqlite3. better-sqlite3 is synchronous, so
+ * each method runs to completion before the next starts; the async signatures exist for the
+ * PostgreSQL implementation that shares the interface.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+	AppendInput,
+	DocumentRecord,
+	Invite,
+	LogRecord,
+	Membership,
+	Session,
+	Storage,
+	User,
+	Workspace
+} from './storage';
+
+type Db = Database.Database;
+
+/** How long a connection waits for another process's write lock before failing with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Schema steps, applied in order; `PRAGMA user_version` counts how many a file has. Never edit a
+ * released step: append a new one, so every existing file reaches the same schema.
+ */
+const MIGRATIONS: readonly ((db: Db) => void)[] = [
+	(db) =>
+		db.exec(`
+			CREATE TABLE users (
+				id TEXT PRIMARY KEY,
+				email TEXT NOT NULL UNIQUE, -- lower-cased, so uniqueness is case-insensitive
+				name TEXT NOT NULL,
+				password_hash TEXT NOT NULL,
+				created_at INTEGER NOT NULL
+			) STRICT;
+			CREATE TABLE workspaces (
+				id TEXT PRIMARY KEY,
+				name TEXT NOT NULL,
+				created_at INTEGER NOT NULL
+			) STRICT;
+			CREATE TABLE memberships (
+				workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+				user_id TEXT NOT NULL REFERENCES users (id),
+				role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+				PRIMARY KEY (workspace_id, user_id)
+			) STRICT;
+			CREATE INDEX memberships_user ON memberships (user_id);
+			CREATE TABLE sessions (
+				id TEXT PRIMARY KEY,
+				token_hash TEXT NOT NULL UNIQUE,
+				user_id TEXT NOT NULL REFERENCES users (id),
+				workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+				created_at INTEGER NOT NULL,
+				last_seen_at INTEGER NOT NULL,
+				expires_at INTEGER NOT NULL,
+				revoked_at INTEGER,
+				label TEXT NOT NULL
+			) STRICT;
+			CREATE INDEX sessions_user ON sessions (user_id);
+			CREATE TABLE invites (
+				id TEXT PRIMARY KEY,
+				token_hash TEXT NOT NULL UNIQUE,
+				workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+				role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+				email TEXT NOT NULL,
+				created_by TEXT NOT NULL REFERENCES users (id),
+				created_at INTEGER NOT NULL,
+				expires_at INTEGER NOT NULL,
+				used_at INTEGER,
+				used_by TEXT REFERENCES users (id)
+			) STRICT;
+			CREATE INDEX invites_workspace ON invites (workspace_id);
+			CREATE TABLE documents (
+				workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+				doc_id TEXT NOT NULL,
+				owner_id TEXT NOT NULL REFERENCES users (id),
+				state BLOB NOT NULL,
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL,
+				purged_at INTEGER,
+				PRIMARY KEY (workspace_id, doc_id)
+			) STRICT;
+			CREATE TABLE log (
+				workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+				seq INTEGER NOT NULL,
+				doc_id TEXT NOT NULL,
+				push_id TEXT NOT NULL,
+				"update" BLOB NOT NULL,
+				author_id TEXT NOT NULL REFERENCES users (id),
+				device TEXT NOT NULL,
+				client_time INTEGER NOT NULL,
+				server_time INTEGER NOT NULL,
+				entries BLOB NOT NULL,
+				PRIMARY KEY (workspace_id, seq),
+				UNIQUE (workspace_id, push_id)
+			) STRICT;
+			CREATE INDEX log_document ON log (workspace_id, doc_id, seq);
+		`)
+];
+
+/** The schema version this server writes; a file with a higher one came from a newer server. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+const USER_COLUMNS = 'id, email, name, password_hash AS passwordHash, created_at AS createdAt';
+const SESSION_COLUMNS = `id, token_hash AS tokenHash, user_id AS userId, workspace_id AS workspaceId,
+	created_at AS createdAt, last_seen_at AS lastSeenAt, expires_at AS expiresAt, revoked_at AS revokedAt, label`;
+const INVITE_COLUMNS = `id, token_hash AS tokenHash, workspace_id AS workspaceId, role, email,
+	created_by AS createdBy, created_at AS createdAt, expires_at AS expiresAt, used_at AS usedAt, used_by AS usedBy`;
+const DOCUMENT_COLUMNS = `workspace_id AS workspaceId, doc_id AS docId, owner_id AS ownerId, state,
+	created_at AS createdAt, updated_at AS updatedAt`;
+const LOG_COLUMNS = `workspace_id AS workspaceId, seq, doc_id AS docId, push_id AS pushId, "update",
+	author_id AS authorId, device, client_time AS clientTime, server_time AS serverTime, entries`;
+
+/** Rows as better-sqlite3 returns them: BLOB columns arrive as Buffers. */
+type DocumentRow = Omit<DocumentRecord, 'state'> & { state: Buffer };
+type LogRow = Omit<LogRecord, 'update' | 'entries'> & { update: Buffer; entries: Buffer };
+type MemberRow = Membership & { name: string; email: string };
+
+/** A plain Uint8Array view of a Buffer, so callers see the type the interface promises. */
+function bytes(buffer: Buffer): Uint8Array {
+	return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function toDocument(row: DocumentRow): DocumentRecord {
+	return { ...row, state: bytes(row.state) };
+}
+
+function toLog(row: LogRow): LogRecord {
+	return { ...row, update: bytes(row.update), entries: bytes(row.entries) };
+}
+
+function userVersion(db: Db): number {
+	return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the file's schema up to date. Each step and its version bump commit together, and the
+ * version is read inside the write transaction, so two processes opening a new file at once apply
+ * each step exactly once.
+ */
+function migrate(db: Db): void {
+	const step = db.transaction((): boolean => {
+		const version = userVersion(db);
+		if (version > SCHEMA_VERSION) {
+			throw new Error(
+				`The database has schema version ${version}; this server knows up to ${SCHEMA_VERSION}. ` +
+					'It was written by a newer Kontor server.'
+			);
+		}
+		const migration = MIGRATIONS[version];
+		if (!migration) return false;
+		migration(db);
+		db.pragma(`user_version = ${version + 1}`);
+		return true;
+	});
+	while (step.immediate()) {
+		// Apply the next step.
+	}
+}
+
+function configure(db: Db): void {
+	db.pragma('journal_mode = WAL');
+	// An acknowledged update must survive SIGKILL and also an OS crash or power loss. In WAL mode,
+	// `synchronous = NORMAL` skips the fsync at each commit and may lose the last commits when the
+	// machine goes down (the process dying alone is safe either way); FULL syncs the WAL per commit.
+	db.pragma('synchronous = FULL');
+	db.pragma('foreign_keys = ON');
+	db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+}
+
+/** Every statement the storage runs, prepared once per connection. */
+function prepareStatements(db: Db) {
+	return {
+		userCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users'),
+		insertUser: db.prepare(
+			'INSERT INTO users (id, email, name, password_hash, created_at) VALUES (@id, @email, @name, @passwordHash, @createdAt)'
+		),
+		userById: db.prepare<[string], User>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
+		userByEmail: db.prepare<[string], User>(`SELECT ${USER_COLUMNS} FROM users WHERE email = ?`),
+		insertWorkspace: db.prepare(
+			'INSERT INTO workspaces (id, name, created_at) VALUES (@id, @name, @createdAt)'
+		),
+		workspaceById: db.prepare<[string], Workspace>(
+			'SELECT id, name, created_at AS createdAt FROM workspaces WHERE id = ?'
+		),
+		insertMember: db.prepare(
+			'INSERT INTO memberships (workspace_id, user_id, role) VALUES (@workspaceId, @userId, @role)'
+		),
+		membership: db.prepare<[string, string], Membership>(
+			`SELECT workspace_id AS workspaceId, user_id AS userId, role FROM memberships
+			 WHERE workspace_id = ? AND user_id = ?`
+		),
+		members: db.prepare<[string], MemberRow>(
+			`SELECT m.workspace_id AS workspaceId, m.user_id AS userId, m.role, u.name, u.email
+			 FROM memberships m JOIN users u ON u.id = m.user_id
+			 WHERE m.workspace_id = ? ORDER BY u.name COLLATE NOCASE, u.email`
+		),
+		workspacesOf: db.prepare<[string], Membership>(
+			`SELECT m.workspace_id AS workspaceId, m.user_id AS userId, m.role
+			 FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
+			 WHERE m.user_id = ? ORDER BY w.created_at, w.id`
+		),
+		insertSession: db.prepare(
+			`INSERT INTO sessions (id, token_hash, user_id, workspace_id, created_at, last_seen_at, expires_at, revoked_at, label)
+			 VALUES (@id, @tokenHash, @userId, @workspaceId, @createdAt, @lastSeenAt, @expiresAt, @revokedAt, @label)`
+		),
+		sessionByTokenHash: db.prepare<[string], Session>(
+			`SELECT ${SESSION_COLUMNS} FROM sessions WHERE token_hash = ?`
+		),
+		sessionsOf: db.prepare<[string], Session>(
+			`SELECT ${SESSION_COLUMNS} FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC, id`
+		),
+		touchSession: db.prepare<[number, number | null, string]>(
+			'UPDATE sessions SET last_seen_at = ?, expires_at = COALESCE(?, expires_at) WHERE id = ?'
+		),
+		revokeSession: db.prepare<[number, string]>(
+			'UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'
+		),
+		insertInvite: db.prepare(
+			`INSERT INTO invites (id, token_hash, workspace_id, role, email, created_by, created_at, expires_at, used_at, used_by)
+			 VALUES (@id, @tokenHash, @workspaceId, @role, @email, @createdBy, @createdAt, @expiresAt, @usedAt, @usedBy)`
+		),
+		inviteByTokenHash: db.prepare<[string], Invite>(
+			`SELECT ${INVITE_COLUMNS} FROM invites WHERE token_hash = ?`
+		),
+		inviteById: db.prepare<[string], Invite>(`SELECT ${INVITE_COLUMNS} FROM invites WHERE id = ?`),
+		invitesOf: db.prepare<[string], Invite>(
+			`SELECT ${INVITE_COLUMNS} FROM invites WHERE workspace_id = ? ORDER BY created_at DESC, id`
+		),
+		useInvite: db.prepare<[number, string | null, string, number]>(
+			'UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?'
+		),
+		revokeInvite: db.prepare<[number, string]>(
+			'UPDATE invites SET used_at = ? WHERE id = ? AND used_at IS NULL'
+		),
+		document: db.prepare<[string, string], DocumentRow>(
+			`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE workspace_id = ? AND doc_id = ?`
+		),
+		documents: db.prepare<[string, string, number], DocumentRow>(
+			`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE workspace_id = ? AND doc_id > ? ORDER BY doc_id LIMIT ?`
+		),
+		documentCount: db.prepare<[string], { n: number }>(
+			'SELECT COUNT(*) AS n FROM documents WHERE workspace_id = ?'
+		),
+		upsertDocument: db.prepare(
+			`INSERT INTO documents (workspace_id, doc_id, owner_id, state, created_at, updated_at)
+			 VALUES (@workspaceId, @docId, @authorId, @state, @serverTime, @serverTime)
+			 ON CONFLICT (workspace_id, doc_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`
+		),
+		logByPushId: db.prepare<[string, string], LogRow>(
+			`SELECT ${LOG_COLUMNS} FROM log WHERE workspace_id = ? AND push_id = ?`
+		),
+		insertLog: db.prepare(
+			`INSERT INTO log (workspace_id, seq, doc_id, push_id, "update", author_id, device, client_time, server_time, entries)
+			 VALUES (@workspaceId, @seq, @docId, @pushId, @update, @authorId, @device, @clientTime, @serverTime, @entries)`
+		),
+		logAfter: db.prepare<[string, number, number], LogRow>(
+			`SELECT ${LOG_COLUMNS} FROM log WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?`
+		),
+		entriesOf: db.prepare<[string, string], { entries: Buffer }>(
+			'SELECT entries FROM log WHERE workspace_id = ? AND doc_id = ? ORDER BY seq'
+		),
+		head: db.prepare<[string], { head: number }>(
+			'SELECT COALESCE(MAX(seq), 0) AS head FROM log WHERE workspace_id = ?'
+		),
+		logCount: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM log WHERE workspace_id = ?')
+	};
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+/** The write transactions: each runs as BEGIN IMMEDIATE, so it holds the write lock from its first read. */
+function prepareTransactions(db: Db, s: Statements) {
+	const insertUser = (user: User) => s.insertUser.run({ ...user, email: user.email.toLowerCase() });
+	return {
+		createFirstAccount: db.transaction((user: User, workspace: Workspace): boolean => {
+			if ((s.userCount.get()?.n ?? 0) > 0) return false;
+			insertUser(user);
+			s.insertWorkspace.run(workspace);
+			s.insertMember.run({ workspaceId: workspace.id, userId: user.id, role: 'admin' });
+			return true;
+		}),
+		acceptInvite: db.transaction((inviteId: string, user: User, at: number): boolean => {
+			// The transaction holds the write lock from its first read, so no other acceptance can come
+			// between this check and the update: single use holds.
+			const invite = s.inviteById.get(inviteId);
+			if (!invite || invite.usedAt !== null || invite.expiresAt <= at) return false;
+			insertUser(user);
+			s.useInvite.run(at, user.id, inviteId, at);
+			s.insertMember.run({ workspaceId: invite.workspaceId, userId: user.id, role: invite.role });
+			return true;
+		}),
+		// The next seq is read and written under the same write lock, so seqs stay unique and gap-free
+		// even with several processes on the file; the document's state commits with its log record.
+		append: db.transaction((input: AppendInput): LogRecord => {
+			const earlier = s.logByPushId.get(input.workspaceId, input.pushId);
+			if (earlier) return toLog(earlier);
+			const seq = (s.head.get(input.workspaceId)?.head ?? 0) + 1;
+			s.insertLog.run({ ...input, seq });
+			s.upsertDocument.run(input);
+			const { state: _state, ...record } = input;
+			return { ...record, seq };
+		}),
+		insertUser
+	};
+}
+
+/** Opens (creating when missing) the SQLite file at `file` and brings its schema up to date. */
+export function openSqliteStorage(file: string): Storage {
+	if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+	const db = new Database(file);
+	try {
+		configure(db);
+		migrate(db);
+	} catch (error) {
+		db.close();
+		throw error;
+	}
+	return sqliteStorage(db);
+}
+
+function sqliteStorage(db: Db): Storage {
+	const s = prepareStatements(db);
+	const tx = prepareTransactions(db, s);
+	return {
+		userCount: async () => s.userCount.get()?.n ?? 0,
+		createFirstAccount: async (user, workspace) => tx.createFirstAccount.immediate(user, workspace),
+		createUser: async (user) => void tx.insertUser(user),
+		userById: async (id) => s.userById.get(id) ?? null,
+		userByEmail: async (email) => s.userByEmail.get(email.toLowerCase()) ?? null,
+
+		createWorkspace: async (workspace) => void s.insertWorkspace.run(workspace),
+		workspaceById: async (id) => s.workspaceById.get(id) ?? null,
+		addMember: async (membership) => void s.insertMember.run(membership),
+		membership: async (workspaceId, userId) => s.membership.get(workspaceId, userId) ?? null,
+		members: async (workspaceId) =>
+			s.members.all(workspaceId).map(({ name, email, ...membership }) => ({
+				...membership,
+				user: { id: membership.userId, name, email }
+			})),
+		workspacesOf: async (userId) => s.workspacesOf.all(userId),
+
+		createSession: async (session) => void s.insertSession.run(session),
+		sessionByTokenHash: async (tokenHash) => s.sessionByTokenHash.get(tokenHash) ?? null,
+		sessionsOf: async (userId) => s.sessionsOf.all(userId),
+		touchSession: async (id, at, expiresAt) => void s.touchSession.run(at, expiresAt ?? null, id),
+		revokeSession: async (id, at) => void s.revokeSession.run(at, id),
+
+		createInvite: async (invite) => void s.insertInvite.run({ ...invite, email: invite.email.toLowerCase() }),
+		inviteByTokenHash: async (tokenHash) => s.inviteByTokenHash.get(tokenHash) ?? null,
+		invitesOf: async (workspaceId) => s.invitesOf.all(workspaceId),
+		acceptInvite: async (inviteId, user, at) => tx.acceptInvite.immediate(inviteId, user, at),
+		// Only an open invite is revoked: a used one keeps its `usedAt`, which records who joined when.
+		revokeInvite: async (inviteId, at) => void s.revokeInvite.run(at, inviteId),
+
+		document: async (workspaceId, docId) => {
+			const row = s.document.get(workspaceId, docId);
+			return row ? toDocument(row) : null;
+		},
+		documents: async (workspaceId, afterDocId, limit) =>
+			s.documents.all(workspaceId, afterDocId, limit).map(toDocument),
+		documentCount: async (workspaceId) => s.documentCount.get(workspaceId)?.n ?? 0,
+		logByPushId: async (workspaceId, pushId) => {
+			const row = s.logByPushId.get(workspaceId, pushId);
+			return row ? toLog(row) : null;
+		},
+		append: async (input) => tx.append.immediate(input),
+		logAfter: async (workspaceId, afterSeq, limit) => s.logAfter.all(workspaceId, afterSeq, limit).map(toLog),
+		entriesOf: async (workspaceId, docId) =>
+			s.entriesOf.all(workspaceId, docId).map((row) => bytes(row.entries)),
+		head: async (workspaceId) => s.head.get(workspaceId)?.head ?? 0,
+		logCount: async (workspaceId) => s.logCount.get(workspaceId)?.n ?? 0,
+
+		close: async () => {
+			if (db.open) db.close();
+		}
+	};
+}

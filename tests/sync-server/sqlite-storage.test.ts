@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStorage, SCHEMA_VERSION } from '../../sync-server/storage/sqlite-storage';
+import { describeStorage, user, workspace } from './storage-suite';
+
+let dir: string;
+let files = 0;
+
+beforeAll(async () => {
+	dir = await mkdtemp(path.join(tmpdir(), 'kontor-sqlite-'));
+});
+
+afterAll(async () => {
+	await rm(dir, { recursive: true, force: true });
+});
+
+function freshFile(): string {
+	files++;
+	return path.join(dir, `store-${files}.sqlite`);
+}
+
+describeStorage('SQLite', async () => openSqliteStorage(freshFile()));
+
+/** Reads the file with a separate connection, as another process would. */
+function inspect<T>(file: string, read: (db: Database.Database) => T): T {
+	const db = new Database(file, { readonly: true });
+	try {
+		return read(db);
+	} finally {
+		db.close();
+	}
+}
+
+describe('SQLite file', () => {
+	it('creates missing parent folders', async () => {
+		const file = path.join(dir, 'nested', 'deeper', 'kontor.sqlite');
+		const storage = openSqliteStorage(file);
+		await storage.close();
+		expect(existsSync(file)).toBe(true);
+	});
+
+	it('keeps accounts, log and documents across close and reopen', async () => {
+		const file = freshFile();
+		const first = openSqliteStorage(file);
+		await first.createFirstAccount(user(1), workspace(1));
+		const record = await first.append({
+			workspaceId: 'workspace-1',
+			docId: 'doc-a',
+			pushId: 'push-1',
+			update: Uint8Array.of(1, 2, 3),
+			authorId: 'user-1',
+			device: 'device-a',
+			clientTime: 10,
+			serverTime: 20,
+			entries: Uint8Array.of(4),
+			state: Uint8Array.of(5, 6)
+		});
+		await first.close();
+
+		const second = openSqliteStorage(file);
+		try {
+			expect(await second.userByEmail('person1@example.com')).toEqual(user(1));
+			expect(await second.logAfter('workspace-1', 0, 10)).toEqual([record]);
+			expect(Array.from((await second.document('workspace-1', 'doc-a'))?.state ?? [])).toEqual([5, 6]);
+			expect(await second.head('workspace-1')).toBe(1);
+		} finally {
+			await second.close();
+		}
+	});
+
+	it('keeps seqs gap-free when two connections append to the same file', async () => {
+		const file = freshFile();
+		const a = openSqliteStorage(file);
+		const b = openSqliteStorage(file);
+		try {
+			await a.createFirstAccount(user(1), workspace(1));
+			const appends = Array.from({ length: 100 }, (_, n) =>
+				(n % 2 === 0 ? a : b).append({
+					workspaceId: 'workspace-1',
+					docId: `doc-${n % 3}`,
+					pushId: `push-${n}`,
+					update: Uint8Array.of(n),
+					authorId: 'user-1',
+					device: n % 2 === 0 ? 'device-a' : 'device-b',
+					clientTime: n,
+					serverTime: n,
+					entries: Uint8Array.of(),
+					state: Uint8Array.of(n)
+				})
+			);
+			const seqs = (await Promise.all(appends)).map((record) => record.seq).sort((x, y) => x - y);
+			expect(seqs).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+			expect(await b.head('workspace-1')).toBe(100);
+		} finally {
+			await a.close();
+			await b.close();
+		}
+	});
+
+	it('migrates a new file once and opens a migrated file without running the steps again', async () => {
+		const file = freshFile();
+		await openSqliteStorage(file).close();
+		expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(SCHEMA_VERSION);
+		// A second run of a step would fail on CREATE TABLE of an existing table.
+		const reopened = openSqliteStorage(file);
+		expect(await reopened.userCount()).toBe(0);
+		await reopened.close();
+		expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(SCHEMA_VERSION);
+	});
+
+	it('stores in WAL mode with the expected tables', async () => {
+		const file = freshFile();
+		await openSqliteStorage(file).close();
+		expect(inspect(file, (db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
+		const tables = inspect(file, (db) =>
+			db
+				.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+				.all()
+				.map((row) => row.name)
+		);
+		expect(tables).toEqual(['documents', 'invites', 'log', 'memberships', 'sessions', 'users', 'workspaces']);
+	});
+
+	it('refuses a file written by a newer server', async () => {
+		const file = freshFile();
+		await openSqliteStorage(file).close();
+		const db = new Database(file);
+		db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+		db.close();
+		expect(() => openSqliteStorage(file)).toThrow(/newer Kontor server/);
+	});
+
+	it('may be closed twice', async () => {
+		const storage = openSqliteStorage(freshFile());
+		await storage.close();
+		await expect(storage.close()).resolves.toBeUndefined();
+	});
+});
