@@ -1,0 +1,376 @@
+/**
+ * Applies untrusted Yjs updates without risking the server's event loop.
+ *
+ * Yjs can loop forever or exhaust memory on crafted updates (yjs issues 479, 498, 687), and a stuck
+ * `Y.applyUpdate` on the main thread would stop every connection. So an update first passes a bounded
+ * structural check here (update-structure.ts), and only then goes to Yjs, in a worker thread with a heap
+ * limit and a time budget per job. A job over its budget gets its worker terminated (the only way to
+ * stop a spinning loop) and fails alone; the jobs queued or in flight with it are re-run on a fresh
+ * worker, so a hostile push never costs a well-behaved client its change.
+ *
+ * Jobs are independent: each brings the state it applies to. Callers that chain states (apply to the
+ * result of the previous apply) must wait for each result; with several workers, jobs may finish out of
+ * order.
+ */
+import { Worker } from 'node:worker_threads';
+import type { JobOutcome, UpdateJob } from './update-jobs.mjs';
+import { checkStateVectorStructure, DEFAULT_MAX_UPDATE_BYTES, inspectUpdate } from './update-structure';
+
+export { checkStateVectorStructure, checkUpdateStructure } from './update-structure';
+
+export interface GuardOptions {
+	/** Budget of one job in a worker, in ms (default 2000). */
+	timeoutMs?: number;
+	/** Old-generation heap limit of each worker, in MB (default 128). */
+	maxMemoryMb?: number;
+	/** Largest update accepted (default 1 MiB). */
+	maxUpdateBytes?: number;
+	/** Worker threads (default 1). */
+	workers?: number;
+	/**
+	 * The worker module to run (default update-worker.mjs next to this file). A seam for tests, which
+	 * substitute a worker that misbehaves on purpose.
+	 */
+	workerUrl?: URL;
+}
+
+export type ApplyResult =
+	| { ok: true; state: Uint8Array; changed: boolean }
+	| { ok: false; reason: 'size' | 'structure' | 'invalid' | 'timeout' | 'memory' };
+
+export type DiffResult =
+	| { ok: true; update: Uint8Array; stateVector: Uint8Array }
+	| { ok: false; reason: 'structure' | 'invalid' | 'timeout' | 'memory' };
+
+/** Applies and diffs Yjs updates off the main thread, each within a time and memory budget. */
+export interface UpdateGuard {
+	/**
+	 * Merges `update` into `state` (null: an empty document). `state` in the result is compact
+	 * (`encodeStateAsUpdate` of a document holding both); `changed` says whether the update added
+	 * anything. Updates that reference parts not seen yet are kept in the state, as y-protocols does.
+	 * Rejects only when the guard is closed or its worker cannot start.
+	 */
+	apply(state: Uint8Array | null, update: Uint8Array): Promise<ApplyResult>;
+	/** y-protocols sync step 2: what a peer with `stateVector` lacks of `state`, and `state`'s own state vector. */
+	diff(state: Uint8Array | null, stateVector: Uint8Array): Promise<DiffResult>;
+	/** Terminates the workers; jobs not finished yet reject. */
+	close(): Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 2000;
+const DEFAULT_MAX_MEMORY_MB = 128;
+const YOUNG_GENERATION_MB = 16;
+const STACK_MB = 4;
+/** Batching amortizes the message round trip: one post and one answer per batch, not per job. */
+const MAX_BATCH_JOBS = 64;
+const MAX_BATCH_BYTES = 512 * 1024;
+
+type Failure = 'timeout' | 'memory';
+
+interface Job {
+	message: UpdateJob;
+	bytes: number;
+	/** Run in a batch of its own: it was in progress when a shared batch's worker died. */
+	solo: boolean;
+	settle(outcome: JobOutcome): void;
+	fail(reason: Failure): void;
+	reject(error: Error): void;
+}
+
+interface Batch {
+	seq: number;
+	/** Token of the first job; job i has token firstToken + i, and firstToken + jobs.length means done. */
+	firstToken: number;
+	sentAt: number;
+	jobs: Job[];
+}
+
+interface Slot {
+	worker: Worker;
+	/** Written by the worker (update-jobs.mjs): when its current job started, and that job's token. */
+	started: BigInt64Array;
+	token: BigInt64Array;
+	ready: boolean;
+	retired: boolean;
+	referenced: boolean;
+	batch: Batch | null;
+	timer: NodeJS.Timeout | null;
+	error: Error | null;
+}
+
+type WorkerReply = { ready: true } | { seq: number; outcomes: JobOutcome[] };
+
+function isOutOfMemory(error: Error | null): boolean {
+	return (error as NodeJS.ErrnoException | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
+class WorkerUpdateGuard implements UpdateGuard {
+	readonly #timeoutMs: number;
+	readonly #maxUpdateBytes: number;
+	readonly #maxMemoryMb: number;
+	readonly #workerUrl: URL;
+	readonly #slots: (Slot | null)[];
+	#queue: Job[] = [];
+	#seq = 0;
+	// Starts at 1: a fresh token array holds 0, which must not look like a started job.
+	#nextToken = 1;
+	#closed = false;
+
+	constructor(options: GuardOptions) {
+		this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+		this.#maxUpdateBytes = options.maxUpdateBytes ?? DEFAULT_MAX_UPDATE_BYTES;
+		this.#maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
+		this.#workerUrl = options.workerUrl ?? new URL('./update-worker.mjs', import.meta.url);
+		const workers = Math.max(1, Math.floor(options.workers ?? 1));
+		// Started up front so the first push does not wait for a worker to load Yjs.
+		this.#slots = Array.from({ length: workers }, () => this.#spawn());
+	}
+
+	apply(state: Uint8Array | null, update: Uint8Array): Promise<ApplyResult> {
+		const refused = inspectUpdate(update, this.#maxUpdateBytes);
+		if (refused) return Promise.resolve({ ok: false, reason: refused });
+		return new Promise((resolve, reject) => {
+			this.#enqueue({
+				message: { kind: 'apply', state, update },
+				bytes: (state?.length ?? 0) + update.length,
+				solo: false,
+				settle: (outcome) => {
+					if (!outcome.ok) resolve({ ok: false, reason: 'invalid' });
+					else if ('changed' in outcome) resolve(outcome);
+					else reject(new Error('update worker answered an apply with a diff'));
+				},
+				fail: (reason) => resolve({ ok: false, reason }),
+				reject
+			});
+		});
+	}
+
+	diff(state: Uint8Array | null, stateVector: Uint8Array): Promise<DiffResult> {
+		if (!checkStateVectorStructure(stateVector)) return Promise.resolve({ ok: false, reason: 'structure' });
+		return new Promise((resolve, reject) => {
+			this.#enqueue({
+				message: { kind: 'diff', state, stateVector },
+				bytes: (state?.length ?? 0) + stateVector.length,
+				solo: false,
+				settle: (outcome) => {
+					if (!outcome.ok) resolve({ ok: false, reason: 'invalid' });
+					else if ('update' in outcome) resolve(outcome);
+					else reject(new Error('update worker answered a diff with an apply'));
+				},
+				fail: (reason) => resolve({ ok: false, reason }),
+				reject
+			});
+		});
+	}
+
+	async close(): Promise<void> {
+		if (this.#closed) return;
+		this.#closed = true;
+		const error = new Error('update guard closed');
+		const pending = [...this.#queue];
+		this.#queue = [];
+		const terminating: Promise<number>[] = [];
+		for (const slot of this.#slots) {
+			if (!slot) continue;
+			if (slot.batch) pending.push(...slot.batch.jobs);
+			this.#retire(slot);
+			terminating.push(slot.worker.terminate());
+		}
+		for (const job of pending) job.reject(error);
+		await Promise.allSettled(terminating);
+	}
+
+	#enqueue(job: Job): void {
+		if (this.#closed) return job.reject(new Error('update guard closed'));
+		this.#queue.push(job);
+		this.#pump();
+	}
+
+	#spawn(): Slot {
+		const started = new BigInt64Array(new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT));
+		const token = new BigInt64Array(new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT));
+		const worker = new Worker(this.#workerUrl, {
+			workerData: { started: started.buffer, token: token.buffer },
+			resourceLimits: {
+				maxOldGenerationSizeMb: this.#maxMemoryMb,
+				maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+				stackSizeMb: STACK_MB
+			}
+		});
+		const slot: Slot = {
+			worker,
+			started,
+			token,
+			ready: false,
+			retired: false,
+			referenced: true,
+			batch: null,
+			timer: null,
+			error: null
+		};
+		worker.on('message', (reply: WorkerReply) => this.#onReply(slot, reply));
+		worker.on('error', (error) => {
+			slot.error = error;
+		});
+		worker.on('exit', () => this.#onExit(slot));
+		this.#updateRef(slot);
+		return slot;
+	}
+
+	#onReply(slot: Slot, reply: WorkerReply): void {
+		if (slot.retired) return;
+		if ('ready' in reply) {
+			slot.ready = true;
+		} else {
+			const batch = slot.batch;
+			if (!batch || reply.seq !== batch.seq) return;
+			this.#finishBatch(slot);
+			batch.jobs.forEach((job, i) => {
+				const outcome = reply.outcomes[i];
+				if (outcome) job.settle(outcome);
+				else job.reject(new Error('update worker gave no answer for a job'));
+			});
+		}
+		this.#pump();
+	}
+
+	/** Hands queued jobs to idle workers, spreading them so one worker does not take everything. */
+	#pump(): void {
+		if (this.#closed) return;
+		if (this.#queue.length > 0 && !this.#slots.some((slot) => slot !== null)) {
+			// Every worker failed to start and their jobs were rejected; new work gets a new attempt.
+			for (let i = 0; i < this.#slots.length; i++) this.#slots[i] = this.#spawn();
+		}
+		const idle = this.#slots.filter((s): s is Slot => !!s && s.ready && !s.batch);
+		for (const slot of idle) {
+			if (this.#queue.length === 0) break;
+			this.#dispatch(slot, this.#takeBatch(Math.ceil(this.#queue.length / idle.length)));
+		}
+		for (const slot of this.#slots) if (slot) this.#updateRef(slot);
+	}
+
+	#takeBatch(share: number): Job[] {
+		const limit = Math.min(MAX_BATCH_JOBS, share);
+		let count = 0;
+		let bytes = 0;
+		for (const job of this.#queue) {
+			if (count > 0 && (job.solo || count >= limit || bytes + job.bytes > MAX_BATCH_BYTES)) break;
+			count++;
+			bytes += job.bytes;
+			if (job.solo) break;
+		}
+		return this.#queue.splice(0, count);
+	}
+
+	#dispatch(slot: Slot, jobs: Job[]): void {
+		const batch: Batch = { seq: ++this.#seq, firstToken: this.#nextToken, sentAt: Date.now(), jobs };
+		// One token more than jobs: the "done" marker of this batch is never a job token of the next one.
+		this.#nextToken += jobs.length + 1;
+		slot.batch = batch;
+		// Structured clone copies the bytes. Transferring would be cheaper but would detach the caller's
+		// buffers (the server still stores the update) and lose them for a re-run after a crash.
+		slot.worker.postMessage({
+			seq: batch.seq,
+			firstToken: batch.firstToken,
+			jobs: jobs.map((job) => job.message)
+		});
+		slot.timer = setTimeout(() => this.#checkDeadline(slot), this.#timeoutMs);
+	}
+
+	/**
+	 * Fires when the batch has had one job budget. The worker publishes which job runs and since when,
+	 * so a job is judged by its own time, not by the batch's: a slow but honest batch is left alone.
+	 */
+	#checkDeadline(slot: Slot): void {
+		slot.timer = null;
+		const batch = slot.batch;
+		if (!batch || slot.retired) return;
+		const index = Number(Atomics.load(slot.token, 0)) - batch.firstToken;
+		if (index === batch.jobs.length) {
+			// Done; the answer is on its way (the main thread may just have been busy).
+			slot.timer = setTimeout(() => this.#checkDeadline(slot), this.#timeoutMs);
+			return;
+		}
+		// Before the worker publishes the batch's first token, the clock runs from sending.
+		const running = index >= 0 && index < batch.jobs.length;
+		const started = running ? Number(Atomics.load(slot.started, 0)) : batch.sentAt;
+		const left = started + this.#timeoutMs - Date.now();
+		if (left > 0) {
+			slot.timer = setTimeout(() => this.#checkDeadline(slot), left);
+			return;
+		}
+		// Terminating is the only way to stop a job that may be spinning forever.
+		this.#replaceWorker(slot, running ? index : 0, 'timeout');
+	}
+
+	#onExit(slot: Slot): void {
+		if (slot.retired) return;
+		const error = slot.error ?? new Error('update worker exited');
+		if (!slot.ready) {
+			// Failed while loading: no job caused it, and a new worker would most likely fail the same way.
+			// Other workers keep serving the queue; with none left, the queued jobs fail with the reason.
+			this.#retire(slot);
+			this.#slots[this.#slots.indexOf(slot)] = null;
+			if (this.#slots.some((other) => other !== null)) return this.#pump();
+			const queued = this.#queue;
+			this.#queue = [];
+			for (const job of queued) job.reject(new Error(`update worker failed to start: ${error.message}`));
+			return;
+		}
+		const batch = slot.batch;
+		const index = batch ? Number(Atomics.load(slot.token, 0)) - batch.firstToken : -1;
+		const culprit = batch ? Math.min(Math.max(index, 0), batch.jobs.length - 1) : -1;
+		this.#replaceWorker(slot, culprit, isOutOfMemory(slot.error) ? 'memory' : error);
+	}
+
+	/**
+	 * Replaces a worker that overran or died. The job that was running (`culprit`) fails; a job that
+	 * shared its batch and died of memory or a crash is first re-run alone, since the batch's other jobs
+	 * share the heap. Every other job of the batch goes back to the front of the queue, in order.
+	 */
+	#replaceWorker(slot: Slot, culprit: number, cause: Failure | Error): void {
+		const batch = slot.batch;
+		this.#retire(slot);
+		void slot.worker.terminate().catch(() => undefined);
+		this.#slots[this.#slots.indexOf(slot)] = this.#spawn();
+		if (batch) {
+			const retry: Job[] = [];
+			batch.jobs.forEach((job, i) => {
+				if (i !== culprit) return retry.push(job);
+				if (cause !== 'timeout' && !job.solo && batch.jobs.length > 1) {
+					job.solo = true;
+					return retry.push(job);
+				}
+				if (cause instanceof Error) job.reject(new Error(`update worker failed: ${cause.message}`));
+				else job.fail(cause);
+			});
+			this.#queue.unshift(...retry);
+		}
+		this.#pump();
+	}
+
+	#finishBatch(slot: Slot): void {
+		if (slot.timer) clearTimeout(slot.timer);
+		slot.timer = null;
+		slot.batch = null;
+	}
+
+	#retire(slot: Slot): void {
+		this.#finishBatch(slot);
+		slot.retired = true;
+	}
+
+	/** A worker keeps the process alive only while it has work, so an idle guard never blocks an exit. */
+	#updateRef(slot: Slot): void {
+		const busy = !slot.retired && (slot.batch !== null || this.#queue.length > 0);
+		if (busy === slot.referenced) return;
+		slot.referenced = busy;
+		if (busy) slot.worker.ref();
+		else slot.worker.unref();
+	}
+}
+
+/** Starts the guard's workers. Call `close()` when done. */
+export function createUpdateGuard(options: GuardOptions = {}): UpdateGuard {
+	return new WorkerUpdateGuard(options);
+}

@@ -1,0 +1,300 @@
+/* eslint-disable prefer-spread -- `guard.apply(null, update)` is UpdateGuard.apply, not Function.prototype.apply */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+	checkUpdateStructure,
+	createUpdateGuard,
+	type ApplyResult,
+	type UpdateGuard
+} from '../../sync-server/update-guard';
+import { int, mulberry32, pick } from '../factories';
+import { bytes, contactClient, editContact, HOSTILE, raw, validUpdate } from './update-fixtures';
+
+const MISBEHAVING_WORKER = new URL('./misbehaving-update-worker.mjs', import.meta.url);
+
+function docFrom(state: Uint8Array): Y.Doc {
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, state);
+	return doc;
+}
+
+/** The content of `state`, read with the root types of `reference` (a loaded update does not know them). */
+function contentLike(state: Uint8Array, reference: Y.Doc): unknown {
+	const doc = docFrom(state);
+	for (const [name, type] of reference.share) doc.get(name, type.constructor as typeof Y.AbstractType);
+	return doc.toJSON();
+}
+
+const fieldsOf = (state: Uint8Array): unknown => docFrom(state).getMap('fields').toJSON();
+const notesOf = (state: Uint8Array): string => docFrom(state).getText('notes').toString();
+
+/** A well-defined answer: a refusal with a known reason, or a state Yjs can load again. */
+function expectWellDefined(result: ApplyResult): void {
+	if (!result.ok) {
+		expect(['size', 'structure', 'invalid', 'timeout', 'memory']).toContain(result.reason);
+		return;
+	}
+	expect(checkUpdateStructure(result.state, Infinity)).toBe(true);
+	expect(() => docFrom(result.state)).not.toThrow();
+}
+
+describe('update guard: well-behaved updates', () => {
+	let guard: UpdateGuard;
+	beforeAll(() => {
+		guard = createUpdateGuard({ maxUpdateBytes: 64 * 1024 });
+	});
+	afterAll(() => guard.close());
+
+	it('merges an update into a state like applying both to one document', async () => {
+		const a = new Y.Doc();
+		a.getMap('fields').set('name', 'Mustermann GmbH');
+		a.getText('notes').insert(0, 'Kunde seit 2019');
+		const b = new Y.Doc();
+		Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+		b.getMap('fields').set('city', 'Berlin');
+		b.getText('notes').insert(0, 'Wichtig: ');
+		const update = Y.encodeStateAsUpdate(b, Y.encodeStateVector(a));
+		a.getMap('fields').set('name', 'Mustermann AG'); // concurrent with b's edit
+
+		const result = await guard.apply(Y.encodeStateAsUpdate(a), update);
+		Y.applyUpdate(a, update);
+		expect(result).toEqual({ ok: true, state: Y.encodeStateAsUpdate(a), changed: true });
+		expect(contentLike((result as { state: Uint8Array }).state, a)).toEqual(a.toJSON());
+	});
+
+	it('starts from an empty document when there is no state', async () => {
+		const doc = new Y.Doc();
+		doc.getMap('fields').set('name', 'Erika');
+		const result = await guard.apply(null, Y.encodeStateAsUpdate(doc));
+		expect(result.ok && fieldsOf(result.state)).toEqual({ name: 'Erika' });
+		expect(result.ok && result.changed).toBe(true);
+	});
+
+	it('reports a delete-only update as a change, and the same update again as none', async () => {
+		const { doc, updates } = contactClient(7);
+		doc.getMap('fields').set('city', 'Berlin');
+		doc.getText('notes').insert(0, 'abcdef');
+		const state = Y.encodeStateAsUpdate(doc);
+		updates.length = 0;
+		doc.getMap('fields').delete('city');
+		doc.getText('notes').delete(1, 3);
+		const deletion = Y.mergeUpdates(updates);
+		expect(Y.decodeUpdate(deletion).structs).toHaveLength(0);
+
+		const first = await guard.apply(state, deletion);
+		expect(first.ok && first.changed).toBe(true);
+		expect(first.ok && contentLike(first.state, doc)).toEqual(doc.toJSON());
+		const again = await guard.apply((first as { state: Uint8Array }).state, deletion);
+		expect(again).toEqual({ ok: true, state: (first as { state: Uint8Array }).state, changed: false });
+	});
+
+	it('reports an update already contained in the state as no change', async () => {
+		const { doc, updates } = contactClient(8);
+		doc.getMap('fields').set('name', 'x');
+		doc.getMap('fields').set('city', 'y');
+		const result = await guard.apply(Y.encodeStateAsUpdate(doc), updates[0] as Uint8Array);
+		expect(result.ok && result.changed).toBe(false);
+	});
+
+	it('keeps an update whose dependencies are missing until they arrive, as y-protocols does', async () => {
+		const { doc, updates } = contactClient(9);
+		doc.getText('notes').insert(0, 'first ');
+		doc.getText('notes').insert(6, 'second');
+		const [earlier, later] = updates as [Uint8Array, Uint8Array];
+
+		const pending = await guard.apply(null, later);
+		expect(pending.ok && pending.changed).toBe(true);
+		expect(pending.ok && notesOf(pending.state)).toBe('');
+		const complete = await guard.apply((pending as { state: Uint8Array }).state, earlier);
+		expect(complete.ok && notesOf(complete.state)).toBe('first second');
+	});
+
+	it('refuses an update over the size limit before any work', async () => {
+		const doc = new Y.Doc();
+		doc.getMap('fields').set('note', 'x'.repeat(70 * 1024));
+		expect(await guard.apply(null, Y.encodeStateAsUpdate(doc))).toEqual({ ok: false, reason: 'size' });
+	});
+
+	it('diffs exactly what a peer lacks', async () => {
+		const server = new Y.Doc();
+		const peer = new Y.Doc();
+		server.getMap('fields').set('name', 'Mustermann GmbH');
+		Y.applyUpdate(peer, Y.encodeStateAsUpdate(server));
+		peer.getMap('fields').set('phone', '030 1234'); // the peer's own, unsent change
+		server.getMap('fields').set('city', 'Berlin');
+		server.getText('notes').insert(0, 'neu');
+		server.getMap('fields').delete('name');
+
+		const result = await guard.diff(Y.encodeStateAsUpdate(server), Y.encodeStateVector(peer));
+		if (!result.ok) throw new Error(`diff failed: ${result.reason}`);
+		expect(result.update).toEqual(Y.encodeStateAsUpdate(server, Y.encodeStateVector(peer)));
+		expect(result.stateVector).toEqual(Y.encodeStateVector(server));
+		Y.applyUpdate(peer, result.update);
+		expect(peer.getMap('fields').toJSON()).toEqual({ city: 'Berlin', phone: '030 1234' });
+		expect(peer.getText('notes').toString()).toBe('neu');
+		Y.applyUpdate(server, Y.encodeStateAsUpdate(peer, result.stateVector));
+		expect(server.toJSON()).toEqual(peer.toJSON());
+	});
+
+	it('diffs an absent document as empty and refuses a malformed state vector', async () => {
+		const empty = new Y.Doc();
+		expect(await guard.diff(null, raw(0))).toEqual({
+			ok: true,
+			update: Y.encodeStateAsUpdate(empty),
+			stateVector: Y.encodeStateVector(empty)
+		});
+		expect(await guard.diff(null, raw())).toEqual({ ok: false, reason: 'structure' });
+		expect(await guard.diff(null, bytes(2 ** 31, 1))).toEqual({ ok: false, reason: 'structure' });
+	});
+
+	it('spreads concurrent jobs over several workers without mixing up answers', async () => {
+		const several = createUpdateGuard({ workers: 2 });
+		try {
+			const docs = Array.from({ length: 300 }, (_, i) => {
+				const doc = new Y.Doc();
+				doc.getMap('fields').set('name', `contact ${i}`);
+				return doc;
+			});
+			const results = await Promise.all(docs.map((doc) => several.apply(null, Y.encodeStateAsUpdate(doc))));
+			results.forEach((result, i) => {
+				expect(result.ok && fieldsOf(result.state)).toEqual({ name: `contact ${i}` });
+			});
+		} finally {
+			await several.close();
+		}
+	});
+});
+
+describe('update guard: hostile payloads', () => {
+	let guard: UpdateGuard;
+	beforeAll(() => {
+		guard = createUpdateGuard({ timeoutMs: 1000 });
+	});
+	afterAll(() => guard.close());
+
+	it.each(HOSTILE)('answers %s', async (_name, payload, expected) => {
+		const result = await guard.apply(null, payload);
+		expectWellDefined(result);
+		expect(result.ok ? 'ok' : result.reason).toBe(expected);
+	});
+
+	it('answers truncations and bit flips of a valid update, on top of an existing state', async () => {
+		const state = (() => {
+			const doc = new Y.Doc();
+			doc.getMap('fields').set('city', 'Berlin');
+			return Y.encodeStateAsUpdate(doc);
+		})();
+		const mutants: Uint8Array[] = [];
+		for (let length = 0; length < validUpdate.length; length++) mutants.push(validUpdate.slice(0, length));
+		for (let bit = 0; bit < validUpdate.length * 8; bit++) {
+			const flipped = validUpdate.slice();
+			flipped[bit >> 3] = (flipped[bit >> 3] as number) ^ (1 << (bit & 7));
+			mutants.push(flipped);
+		}
+		const results = await Promise.all(mutants.map((mutant) => guard.apply(state, mutant)));
+		results.forEach(expectWellDefined);
+	});
+
+	it('keeps a well-behaved client syncing while seeded garbage arrives alongside', async () => {
+		const rng = mulberry32(687);
+		const garbage: Promise<ApplyResult>[] = [];
+		const client = contactClient(4711);
+		let state: Uint8Array | null = null;
+		for (let step = 0; step < 60; step++) {
+			for (let i = 0; i < 5; i++) {
+				const size = pick(rng, [1, 2, 3, 5, 8, 13, 64, 200, 1024, 4096, 65_536]);
+				const noise = Uint8Array.from({ length: size }, () => int(rng, 0, 255));
+				if (rng() < 0.5) noise[0] = int(rng, 0, 3); // a plausible client count gets past the first check
+				garbage.push(guard.apply(state, noise));
+			}
+			client.updates.length = 0;
+			editContact(client.doc, rng, step);
+			const pushed: ApplyResult = await guard.apply(state, Y.mergeUpdates(client.updates));
+			if (!pushed.ok) throw new Error(`a well-behaved push was refused: ${pushed.reason}`);
+			state = pushed.state;
+		}
+		expect(contentLike(state as Uint8Array, client.doc)).toEqual(client.doc.toJSON());
+		(await Promise.all(garbage)).forEach(expectWellDefined);
+	});
+});
+
+describe('update guard: budgets', () => {
+	const contactUpdate = (name: string): Uint8Array => {
+		const doc = new Y.Doc();
+		doc.getMap('fields').set('name', name);
+		return Y.encodeStateAsUpdate(doc);
+	};
+	const nameIn = (result: ApplyResult): unknown =>
+		result.ok ? docFrom(result.state).getMap('fields').get('name') : result;
+
+	it('stops a job that loops forever and still completes the jobs queued with it', async () => {
+		const guard = createUpdateGuard({ workerUrl: MISBEHAVING_WORKER, timeoutMs: 300 });
+		try {
+			const results = await Promise.all(
+				['before', 'spin-forever', 'after', 'last'].map((name) => guard.apply(null, contactUpdate(name)))
+			);
+			expect(results.map(nameIn)).toEqual(['before', { ok: false, reason: 'timeout' }, 'after', 'last']);
+			// The replacement worker keeps serving.
+			expect(nameIn(await guard.apply(null, contactUpdate('later')))).toBe('later');
+		} finally {
+			await guard.close();
+		}
+	});
+
+	it('stops a job that allocates without bound and still completes the jobs queued with it', async () => {
+		const guard = createUpdateGuard({ workerUrl: MISBEHAVING_WORKER, maxMemoryMb: 32 });
+		try {
+			const results = await Promise.all(
+				['before', 'allocate-forever', 'after'].map((name) => guard.apply(null, contactUpdate(name)))
+			);
+			expect(results.map(nameIn)).toEqual(['before', { ok: false, reason: 'memory' }, 'after']);
+			expect(nameIn(await guard.apply(null, contactUpdate('later')))).toBe('later');
+		} finally {
+			await guard.close();
+		}
+	});
+
+	it('keeps a client syncing while a hostile one makes its worker spin', async () => {
+		const guard = createUpdateGuard({ workerUrl: MISBEHAVING_WORKER, timeoutMs: 300 });
+		try {
+			const rng = mulberry32(479);
+			const client = contactClient(1);
+			const hostile = [guard.apply(null, contactUpdate('spin-forever'))];
+			let state: Uint8Array | null = null;
+			for (let step = 0; step < 20; step++) {
+				if (step === 10) hostile.push(guard.apply(state, contactUpdate('spin-forever')));
+				client.updates.length = 0;
+				editContact(client.doc, rng, step);
+				const pushed: ApplyResult = await guard.apply(state, Y.mergeUpdates(client.updates));
+				if (!pushed.ok) throw new Error(`a well-behaved push was refused: ${pushed.reason}`);
+				state = pushed.state;
+			}
+			expect(contentLike(state as Uint8Array, client.doc)).toEqual(client.doc.toJSON());
+			expect(await Promise.all(hostile)).toEqual([
+				{ ok: false, reason: 'timeout' },
+				{ ok: false, reason: 'timeout' }
+			]);
+		} finally {
+			await guard.close();
+		}
+	});
+
+	it('rejects jobs still pending when closed, and any job after', async () => {
+		const guard = createUpdateGuard();
+		const pending = [guard.apply(null, contactUpdate('a')), guard.diff(null, raw(0))].map((job) =>
+			expect(job).rejects.toThrow('update guard closed')
+		);
+		await guard.close();
+		await Promise.all(pending);
+		await expect(guard.apply(null, contactUpdate('b'))).rejects.toThrow('update guard closed');
+	});
+
+	it('rejects jobs when its worker cannot start', async () => {
+		const guard = createUpdateGuard({ workerUrl: new URL('./no-such-worker.mjs', import.meta.url) });
+		try {
+			await expect(guard.apply(null, contactUpdate('a'))).rejects.toThrow('update worker failed to start');
+		} finally {
+			await guard.close();
+		}
+	});
+});
