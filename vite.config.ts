@@ -47,6 +47,7 @@ export default defineConfig({
 						'tests/domain/**/*.test.ts',
 						'tests/crdt/**/*.test.ts',
 						'tests/store/**/*.test.ts',
+						'tests/sync/**/*.test.ts',
 						'tests/sync-server/**/*.test.ts'
 					]
 				}

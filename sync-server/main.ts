@@ -6,12 +6,16 @@
  * - bind address: `HOST`, else 127.0.0.1 (set `HOST=0.0.0.0` to serve other devices on the network)
  * - data folder: `KONTOR_DATA_DIR`, else `./data` relative to the working directory
  * - built app: `KONTOR_BUILD_DIR`, else `build/` next to this folder
+ * - browser origins allowed to open the sync socket: `KONTOR_ORIGINS` (comma-separated), else the
+ *   address the app is served from
+ * - the public address used in invite links: `KONTOR_PUBLIC_ORIGIN`, else taken from each request
+ * - `KONTOR_TRUST_PROXY=1` behind a reverse proxy: the login rate limit reads X-Forwarded-For
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_HOST, startServer } from './static-server';
-import type { RunningServer } from './static-server';
+import { DATABASE_FILE, startKontorServer } from './server';
+import { DEFAULT_HOST, type RunningServer } from './static-server';
 
 const DEFAULT_PORT = 8787;
 
@@ -80,10 +84,28 @@ async function main(): Promise<void> {
 		console.warn(`No built app in ${buildDir}; run \`npm run build\` (\`npm start\` builds when needed).`);
 	}
 
-	const running = await startServer({ port, host, buildDir, dataDir });
+	const origins = env.KONTOR_ORIGINS
+		? env.KONTOR_ORIGINS.split(',')
+				.map((o) => o.trim())
+				.filter(Boolean)
+		: null;
+	const running = await startKontorServer({
+		port,
+		host,
+		buildDir,
+		dataDir,
+		origins,
+		publicOrigin: env.KONTOR_PUBLIC_ORIGIN || undefined,
+		trustProxy: env.KONTOR_TRUST_PROXY === '1'
+	});
 	exitOnSignals(running);
 	console.log(`Kontor is running on http://${displayHost(host)}:${running.port}`);
-	console.log(`Data folder: ${dataDir}`);
+	console.log(`Data: ${path.join(dataDir, DATABASE_FILE)}`);
+	if (await running.accounts.needsSetup()) {
+		console.log(
+			`No account yet: open http://${displayHost(host)}:${running.port}/setup to create the first one.`
+		);
+	}
 }
 
 main().catch((error: unknown) => {

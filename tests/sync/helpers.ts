@@ -1,0 +1,152 @@
+/**
+ * Sync test rig: a real Kontor server (SQLite in a temp folder, port 0) and devices made of a real
+ * store (fake-indexeddb) with a real sync client over `ws`. Tests import 'fake-indexeddb/auto' first.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { WebSocket } from 'ws';
+import { KontorStore } from '../../src/lib/store';
+import { SyncClient, type ClientStatus, type SocketLike } from '../../src/lib/sync/sync-client';
+import { startKontorServer, type KontorServer } from '../../sync-server/server';
+
+export interface TestAccount {
+	token: string;
+	userId: string;
+	workspaceId: string;
+}
+
+/** A socket factory over `ws` (Node 20 has no global WebSocket). */
+export function wsConnect(url: string): SocketLike {
+	return new WebSocket(url) as unknown as SocketLike;
+}
+
+export class Rig {
+	readonly dir = mkdtempSync(path.join(tmpdir(), 'kontor-sync-'));
+	server!: KontorServer;
+	readonly #devices: Device[] = [];
+
+	async start(): Promise<this> {
+		this.server = await startKontorServer({
+			port: 0,
+			buildDir: path.join(this.dir, 'no-build'),
+			dataDir: this.dir,
+			scryptN: 2 ** 10
+		});
+		return this;
+	}
+
+	/** The first account (admin) of a fresh server. */
+	async admin(name = 'Anna Admin', email = 'anna@example.com'): Promise<TestAccount> {
+		const result = await this.server.accounts.setup({
+			name,
+			email,
+			password: 'correct horse battery',
+			workspaceName: 'Muster GmbH'
+		});
+		if (!result.ok) throw new Error(`setup failed: ${JSON.stringify(result)}`);
+		return {
+			token: result.value.token,
+			userId: result.value.user.id,
+			workspaceId: result.value.workspace.id
+		};
+	}
+
+	/** Another member of the admin's workspace, through an invite. */
+	async member(admin: TestAccount, name: string, email: string): Promise<TestAccount> {
+		const auth = await this.server.accounts.authenticate(admin.token);
+		if (!auth) throw new Error('admin session unknown');
+		const invite = await this.server.accounts.createInvite(auth, { email, role: 'member' });
+		if (!invite.ok) throw new Error('invite failed');
+		const accepted = await this.server.accounts.acceptInvite({
+			token: invite.value.token,
+			name,
+			email,
+			password: 'correct horse battery'
+		});
+		if (!accepted.ok) throw new Error(`accept failed: ${JSON.stringify(accepted)}`);
+		return {
+			token: accepted.value.token,
+			userId: accepted.value.user.id,
+			workspaceId: accepted.value.workspace.id
+		};
+	}
+
+	/** A device with its own database, signed in as `account` (not connected until `online()`). */
+	async device(account: TestAccount, name = `device-${this.#devices.length + 1}`): Promise<Device> {
+		const store = await KontorStore.open({ name: `kontor-sync-${crypto.randomUUID()}` });
+		await store.setAuthor(name);
+		const device = new Device(store, account, this.server.syncUrl);
+		this.#devices.push(device);
+		return device;
+	}
+
+	async stop(): Promise<void> {
+		for (const device of this.#devices.splice(0)) device.close();
+		await this.server?.close();
+		rmSync(this.dir, { recursive: true, force: true });
+	}
+}
+
+export class Device {
+	client: SyncClient | null = null;
+	statuses: ClientStatus[] = [];
+
+	constructor(
+		readonly store: KontorStore,
+		readonly account: TestAccount,
+		readonly url: string
+	) {}
+
+	online(): void {
+		if (this.client) return;
+		this.client = new SyncClient({
+			store: this.store,
+			url: this.url,
+			token: this.account.token,
+			connect: wsConnect,
+			backoff: { initialMs: 20, maxMs: 200 },
+			onStatus: (status) => this.statuses.push(status)
+		});
+		this.client.start();
+	}
+
+	offline(): void {
+		this.client?.stop();
+		this.client = null;
+	}
+
+	get status(): ClientStatus | undefined {
+		return this.client?.status;
+	}
+
+	/** Resolves once the device is connected, caught up and has nothing pending. */
+	async synced(timeoutMs = 20_000): Promise<void> {
+		await waitFor(
+			async () =>
+				!!this.client && this.client.status.phase === 'synced' && (await this.store.pendingCount()) === 0,
+			timeoutMs,
+			() => `device not synced: ${JSON.stringify(this.client?.status)}`
+		);
+	}
+
+	close(): void {
+		this.offline();
+		this.store.close();
+	}
+}
+
+/** Polls `check` until it holds; fails with `describe()` after `timeoutMs`. */
+export async function waitFor(
+	check: () => boolean | Promise<boolean>,
+	timeoutMs = 10_000,
+	describe: () => string = () => 'condition not met'
+): Promise<void> {
+	const end = Date.now() + timeoutMs;
+	for (;;) {
+		if (await check()) return;
+		if (Date.now() > end) expect.fail(describe());
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}

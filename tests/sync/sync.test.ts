@@ -1,0 +1,316 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { newGroupId, parseContactId, type ContactId } from '../../src/lib/domain';
+import { decodeServerMessage, encodeClientMessage, type ServerMessage } from '../../src/lib/sync/protocol';
+import { Rig, waitFor, type Device } from './helpers';
+
+let rig: Rig;
+
+beforeEach(async () => {
+	rig = await new Rig().start();
+});
+
+afterEach(async () => {
+	await rig.stop();
+});
+
+async function createCompany(device: Device, name: string): Promise<ContactId> {
+	const result = await device.store.createContact('company', { fields: { companyName: name } });
+	if (!result.ok || !result.id) throw new Error('create failed');
+	return result.id;
+}
+
+async function companyName(device: Device, id: ContactId): Promise<string | undefined> {
+	return (await device.store.loadContact(id))?.companyName;
+}
+
+/** A raw protocol connection: what a device sends and receives, message by message. */
+async function rawConnection(url: string): Promise<{
+	socket: WebSocket;
+	received: ServerMessage[];
+	bytesIn: () => number;
+	next: (count?: number) => Promise<ServerMessage[]>;
+}> {
+	const socket = new WebSocket(url);
+	const received: ServerMessage[] = [];
+	let bytes = 0;
+	socket.on('message', (data: Buffer) => {
+		bytes += data.byteLength;
+		received.push(decodeServerMessage(new Uint8Array(data)));
+	});
+	await new Promise((resolve, reject) => {
+		socket.once('open', resolve);
+		socket.once('error', reject);
+	});
+	let taken = 0;
+	return {
+		socket,
+		received,
+		bytesIn: () => bytes,
+		async next(count = 1) {
+			await waitFor(
+				() => received.length >= taken + count,
+				5000,
+				() => `got ${JSON.stringify(received)}`
+			);
+			const out = received.slice(taken, taken + count);
+			taken += count;
+			return out;
+		}
+	};
+}
+
+describe('two devices of one workspace', () => {
+	it('sends an edit from one device to the other, with the server-stamped author', async () => {
+		const admin = await rig.admin();
+		const member = await rig.member(admin, 'Bernd Berger', 'bernd@example.com');
+		const a = await rig.device(admin, 'Laptop A');
+		const b = await rig.device(member, 'Laptop B');
+		a.online();
+		b.online();
+		await Promise.all([a.synced(), b.synced()]);
+
+		const id = await createCompany(a, 'Müller GmbH');
+		await a.synced();
+		await waitFor(async () => (await companyName(b, id)) === 'Müller GmbH');
+
+		const history = await b.store.history(id);
+		expect(history).toHaveLength(1);
+		expect(history[0]?.author).toEqual({ id: admin.userId, name: 'Anna Admin' });
+		expect(history[0]?.serverTime).toBeGreaterThan(0);
+		// The device that made the edit got the same stamp with the acknowledgement.
+		expect((await a.store.history(id))[0]).toEqual(history[0]);
+		expect(b.store.deviceId).not.toBe(a.store.deviceId);
+	});
+
+	it('merges offline edits of both devices when they come back', async () => {
+		const admin = await rig.admin();
+		const a = await rig.device(admin);
+		const b = await rig.device(admin);
+		a.online();
+		b.online();
+		const id = await createCompany(a, 'Alt GmbH');
+		await a.synced();
+		await waitFor(async () => (await companyName(b, id)) === 'Alt GmbH');
+		a.offline();
+		b.offline();
+
+		await a.store.editContact(id, [{ type: 'set', field: 'city', value: 'Köln' }]);
+		await b.store.editContact(id, [{ type: 'set', field: 'zip', value: '50667' }]);
+		await b.store.editContact(id, [{ type: 'set', field: 'companyName', value: 'Neu GmbH' }]);
+		expect(await a.store.pendingCount()).toBe(1);
+		expect(await b.store.pendingCount()).toBe(2);
+
+		a.online();
+		b.online();
+		await Promise.all([a.synced(), b.synced()]);
+		await waitFor(async () => {
+			const [ca, cb] = await Promise.all([a.store.loadContact(id), b.store.loadContact(id)]);
+			return JSON.stringify(ca) === JSON.stringify(cb) && ca?.city === 'Köln';
+		});
+		const contact = await b.store.loadContact(id);
+		expect(contact).toMatchObject({ city: 'Köln', zip: '50667', companyName: 'Neu GmbH' });
+		const [ha, hb] = await Promise.all([a.store.history(id), b.store.history(id)]);
+		expect(hb).toHaveLength(4);
+		expect(ha).toEqual(hb);
+		expect(hb.every((e) => e.serverTime && e.author.id === admin.userId)).toBe(true);
+	});
+});
+
+describe('first sync and resume', () => {
+	it('gives a fresh device a snapshot per document with its whole history', async () => {
+		const admin = await rig.admin();
+		const a = await rig.device(admin);
+		a.online();
+		const id = await createCompany(a, 'Erst GmbH');
+		for (const city of ['Bonn', 'Köln', 'Essen']) {
+			await a.store.editContact(id, [{ type: 'set', field: 'city', value: city }]);
+		}
+		await a.synced();
+
+		const raw = await rawConnection(rig.server.syncUrl);
+		raw.socket.send(
+			encodeClientMessage({
+				type: 'hello',
+				token: admin.token,
+				device: crypto.randomUUID(),
+				workspace: '',
+				cursor: 0
+			})
+		);
+		const [welcome] = await raw.next();
+		expect(welcome).toMatchObject({ type: 'welcome', head: 4, following: 1 });
+		const [snapshot, caughtUp] = await raw.next(2);
+		expect(snapshot).toMatchObject({ type: 'snapshot', docId: id });
+		expect(snapshot?.type === 'snapshot' && snapshot.entries.map((e) => e.changes.length > 0)).toEqual([
+			true,
+			true,
+			true,
+			true
+		]);
+		expect(caughtUp).toEqual({ type: 'caughtUp', seq: 4 });
+		raw.socket.close();
+
+		const b = await rig.device(admin);
+		b.online();
+		await b.synced();
+		expect((await b.store.loadContact(id))?.city).toBe('Essen');
+		expect(await b.store.history(id)).toEqual(await a.store.history(id));
+		expect(await b.store.syncValue('syncCursor')).toBe(4);
+	});
+
+	it('answers a reconnect with nothing new in one message of under 2 KB', async () => {
+		const admin = await rig.admin();
+		const a = await rig.device(admin);
+		a.online();
+		for (let i = 0; i < 20; i++) await createCompany(a, `Firma ${i}`);
+		await a.synced();
+		const cursor = (await a.store.syncValue('syncCursor')) as number;
+		expect(cursor).toBe(20);
+
+		const raw = await rawConnection(rig.server.syncUrl);
+		const hello = encodeClientMessage({
+			type: 'hello',
+			token: admin.token,
+			device: a.store.deviceId,
+			workspace: admin.workspaceId,
+			cursor
+		});
+		raw.socket.send(hello);
+		const [welcome] = await raw.next();
+		expect(welcome).toMatchObject({ type: 'welcome', head: 20, following: 0 });
+		// Nothing else arrives: give the server a chance to send more, then count.
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(raw.received).toHaveLength(1);
+		expect(hello.byteLength + raw.bytesIn()).toBeLessThan(2048);
+		raw.socket.close();
+	});
+
+	it('resumes a device that was offline with the records after its cursor', async () => {
+		const admin = await rig.admin();
+		const a = await rig.device(admin);
+		const b = await rig.device(admin);
+		a.online();
+		b.online();
+		const first = await createCompany(a, 'Eins GmbH');
+		await a.synced();
+		await waitFor(async () => (await companyName(b, first)) === 'Eins GmbH');
+		b.offline();
+		const second = await createCompany(a, 'Zwei GmbH');
+		await a.store.editContact(first, [{ type: 'set', field: 'city', value: 'Ulm' }]);
+		await a.synced();
+		b.online();
+		await b.synced();
+		expect(await companyName(b, second)).toBe('Zwei GmbH');
+		expect((await b.store.loadContact(first))?.city).toBe('Ulm');
+		expect(await b.store.syncValue('syncCursor')).toBe(3);
+	});
+});
+
+describe('pushes', () => {
+	it('stores a resent push once and acknowledges it with the same seq', async () => {
+		const admin = await rig.admin();
+		const a = await rig.device(admin);
+		const id = await createCompany(a, 'Doppel GmbH');
+		const [push] = await a.store.pendingPushes(10);
+		if (!push) throw new Error('nothing pending');
+		const raw = await rawConnection(rig.server.syncUrl);
+		raw.socket.send(
+			encodeClientMessage({
+				type: 'hello',
+				token: admin.token,
+				device: a.store.deviceId,
+				workspace: '',
+				cursor: 0
+			})
+		);
+		await raw.next(2); // welcome, caughtUp
+		const message = encodeClientMessage({
+			type: 'push',
+			id: push.id,
+			docId: id,
+			update: push.update,
+			entries: push.entries.map(({ docId, ...entry }) => (void docId, entry))
+		});
+		raw.socket.send(message);
+		raw.socket.send(message);
+		const [ack1, ack2] = await raw.next(2);
+		expect(ack1).toMatchObject({ type: 'ack', id: push.id, seq: 1 });
+		expect(ack2).toEqual(ack1);
+		expect(await rig.server.storage.logCount(admin.workspaceId)).toBe(1);
+		raw.socket.close();
+	});
+
+	it('uploads a workspace that was used without a server before', async () => {
+		const admin = await rig.admin();
+		const a = await rig.device(admin);
+		const ids = [await createCompany(a, 'Lokal Eins'), await createCompany(a, 'Lokal Zwei')];
+		await a.store.editContact(ids[0] as ContactId, [{ type: 'set', field: 'city', value: 'Kiel' }]);
+		await a.store.editWorkspace([
+			{ type: 'putGroup', group: { id: newGroupId(), name: 'Kunden', color: '#336699' } }
+		]);
+		expect(await a.store.syncValue('syncWorkspace')).toBeUndefined();
+		a.online();
+		await a.synced();
+		expect(await a.store.syncValue('syncWorkspace')).toBe(admin.workspaceId);
+
+		const b = await rig.device(admin);
+		b.online();
+		await b.synced();
+		expect(await companyName(b, ids[1] as ContactId)).toBe('Lokal Zwei');
+		expect((await b.store.loadContact(ids[0] as ContactId))?.city).toBe('Kiel');
+		expect((await b.store.groups()).map((g) => g.name)).toEqual(['Kunden']);
+		expect(await b.store.history(ids[0] as ContactId)).toHaveLength(2);
+	});
+
+	it('refuses a device that holds another workspace', async () => {
+		const admin = await rig.admin();
+		const a = await rig.device(admin);
+		await a.store.setSyncValue('syncWorkspace', crypto.randomUUID());
+		a.online();
+		await waitFor(() => a.status?.phase === 'error');
+		expect(a.status?.error).toBe('workspace');
+	});
+
+	it('signs out a device whose session was revoked', async () => {
+		const admin = await rig.admin();
+		const a = await rig.device(admin);
+		await rig.server.accounts.logout(admin.token);
+		a.online();
+		await waitFor(() => a.status?.phase === 'signedOut');
+	});
+});
+
+describe('repair by state vector', () => {
+	it('answers sync step 1 with exactly what the device lacks', async () => {
+		const admin = await rig.admin();
+		const a = await rig.device(admin);
+		a.online();
+		const id = await createCompany(a, 'Vektor GmbH');
+		await a.synced();
+		const raw = await rawConnection(rig.server.syncUrl);
+		raw.socket.send(
+			encodeClientMessage({
+				type: 'hello',
+				token: admin.token,
+				device: crypto.randomUUID(),
+				workspace: '',
+				cursor: 1
+			})
+		);
+		await raw.next();
+		raw.socket.send(
+			encodeClientMessage({ type: 'syncStep1', docId: id, stateVector: await a.store.stateVector(id) })
+		);
+		const [step2] = await raw.next();
+		expect(step2?.type).toBe('syncStep2');
+		if (step2?.type !== 'syncStep2') return;
+		// The device has everything: the diff holds no structs, only the delete set sync step 2 always carries.
+		expect(Y.decodeUpdate(step2.update).structs).toEqual([]);
+		expect(step2.stateVector).toEqual(await a.store.stateVector(id));
+		expect(parseContactId(id)).toBe(id);
+		raw.socket.close();
+	});
+});
