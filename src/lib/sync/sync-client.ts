@@ -99,6 +99,8 @@ export class SyncClient {
 	/** Messages not yet handled, in arrival order, and whether the handler is running. */
 	#inbox: ServerMessage[] = [];
 	#handling = false;
+	/** The server accepted the session on this connection (welcome received). */
+	#welcomed = false;
 	#caughtUp = false;
 	#cursor = 0;
 	/** Pushes sent and not yet acknowledged: push id -> document id. */
@@ -174,6 +176,7 @@ export class SyncClient {
 	#open(): void {
 		this.#clearRetry();
 		this.#caughtUp = false;
+		this.#welcomed = false;
 		this.#inFlight.clear();
 		this.#inbox = [];
 		this.#setStatus({ phase: 'connecting', nextRetryAt: null });
@@ -299,6 +302,7 @@ export class SyncClient {
 		switch (message.type) {
 			case 'welcome': {
 				this.#attempt = 0;
+				this.#welcomed = true;
 				const account: AccountInfo = {
 					user: message.user,
 					workspace: message.workspace,
@@ -409,15 +413,11 @@ export class SyncClient {
 		try {
 			const pending = await this.#store.pendingCount();
 			const synced = this.#caughtUp && pending === 0;
+			const refused = this.#status.phase === 'signedOut' || this.#status.phase === 'error';
+			const live = !!this.#socket && !refused;
 			this.#setStatus({
 				pending,
-				phase: this.#socket
-					? synced
-						? 'synced'
-						: this.#caughtUp || this.#status.account
-							? 'syncing'
-							: 'connecting'
-					: this.#status.phase,
+				phase: live ? (synced ? 'synced' : this.#welcomed ? 'syncing' : 'connecting') : this.#status.phase,
 				...(synced ? { lastSyncedAt: this.#options.now() } : {})
 			});
 		} catch {
