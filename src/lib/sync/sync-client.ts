@@ -165,6 +165,11 @@ export class SyncClient {
 		this.#setStatus({ phase: 'offline', nextRetryAt: null, progress: null });
 	}
 
+	/** Drops the connection (the browser went offline); retries follow as after any lost connection. */
+	disconnect(): void {
+		this.#socket?.close(1000, 'offline');
+	}
+
 	/** Tries to connect now instead of waiting for the next retry. */
 	retryNow(): void {
 		if (!this.#running || (this.#socket && this.#socket.readyState <= OPEN)) return;

@@ -84,13 +84,19 @@ class Controller implements SyncController {
 	}
 
 	start(): void {
-		if (typeof window !== 'undefined') window.addEventListener('online', this.#onOnline);
+		if (typeof window !== 'undefined') {
+			window.addEventListener('online', this.#onOnline);
+			window.addEventListener('offline', this.#onOffline);
+		}
 		void this.#loadSession().then(() => this.#becomeLeader());
 	}
 
 	dispose(): void {
 		this.#disposed = true;
-		if (typeof window !== 'undefined') window.removeEventListener('online', this.#onOnline);
+		if (typeof window !== 'undefined') {
+			window.removeEventListener('online', this.#onOnline);
+			window.removeEventListener('offline', this.#onOffline);
+		}
 		this.#client?.stop();
 		this.#client = null;
 		this.#releaseLock?.();
@@ -99,6 +105,8 @@ class Controller implements SyncController {
 	}
 
 	#onOnline = (): void => this.retryNow();
+	// A socket can look open for a long while after the network went away; the browser knows better.
+	#onOffline = (): void => this.#client?.disconnect();
 
 	retryNow(): void {
 		this.#client?.retryNow();
