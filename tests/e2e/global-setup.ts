@@ -1,6 +1,6 @@
 /**
- * vitest globalSetup for the e2e project: starts the real Kontor server on a free port, serving the
- * production build from `build/` with a throwaway data folder, and provides its URL as `baseURL`
+ * vitest globalSetup for the e2e project: starts the real Kontor server (app, account API, sync) on a
+ * free port, serving the production build from `build/` with a throwaway data folder, and provides its URL as `baseURL`
  * (`inject('baseURL')` in tests). `npm test` builds before running vitest.
  */
 import { existsSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { startServer } from '../../sync-server/static-server';
+import { startKontorServer } from '../../sync-server/server';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -29,7 +29,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		);
 	}
 	const dataDir = await mkdtemp(path.join(tmpdir(), 'kontor-e2e-data-'));
-	const server = await startServer({ port: 0, host: '127.0.0.1', buildDir, dataDir });
+	const server = await startKontorServer({ port: 0, host: '127.0.0.1', buildDir, dataDir });
 	project.provide('baseURL', `http://127.0.0.1:${server.port}`);
 
 	return async () => {
