@@ -2,12 +2,15 @@ import { getContext, setContext } from 'svelte';
 import type { KontorStore } from '$lib/store';
 import type { ContactListModel } from './contact-list.svelte';
 import type { GroupsModel } from './groups.svelte';
+import type { SyncModel } from './sync.svelte';
 
 /** What the app shell hands to its pages once the device database is open. */
 export interface Session {
 	store: KontorStore;
 	list: ContactListModel;
 	groups: GroupsModel;
+	/** Sync status and the account actions. */
+	sync: SyncModel;
 }
 
 const KEY = Symbol('kontor-session');
