@@ -129,6 +129,8 @@ export interface AccountsOptions {
 	now?: () => number;
 	/** scrypt N for new password hashes (default `SCRYPT_N`); verification reads N from each hash. */
 	scryptN?: number;
+	/** Called when a session ends (logout or revoked), so open sync connections of it close at once. */
+	onSessionEnded?: (sessionId: string) => void;
 }
 
 /** The account as the app sees it. */
@@ -147,6 +149,7 @@ export class Accounts {
 	readonly #storage: Storage;
 	readonly #now: () => number;
 	readonly #scryptN: number;
+	readonly #onSessionEnded: (sessionId: string) => void;
 	readonly #limiter = new LoginLimiter();
 	#dummyHash: Promise<string> | undefined;
 
@@ -154,6 +157,7 @@ export class Accounts {
 		this.#storage = options.storage;
 		this.#now = options.now ?? Date.now;
 		this.#scryptN = options.scryptN ?? SCRYPT_N;
+		this.#onSessionEnded = options.onSessionEnded ?? (() => undefined);
 	}
 
 	/** True while no account exists, so the first visitor may create the admin. */
@@ -204,6 +208,7 @@ export class Accounts {
 		const session = await this.#liveSession(token);
 		if (!session) return false;
 		await this.#storage.revokeSession(session.id, this.#now());
+		this.#onSessionEnded(session.id);
 		return true;
 	}
 
@@ -255,6 +260,7 @@ export class Accounts {
 		const sessions = await this.#openSessionsOf(auth.user.id);
 		if (!sessions.some((session) => session.id === sessionId)) return fail('notFound', 'No such session.');
 		await this.#storage.revokeSession(sessionId, this.#now());
+		this.#onSessionEnded(sessionId);
 		return ok(null);
 	}
 

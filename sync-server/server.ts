@@ -46,7 +46,14 @@ export const DATABASE_FILE = 'kontor.sqlite';
 export async function startKontorServer(options: KontorServerOptions): Promise<KontorServer> {
 	const storage = options.storage ?? openSqliteStorage(path.join(options.dataDir, DATABASE_FILE));
 	const now = options.now ?? Date.now;
-	const accounts = new Accounts({ storage, now, scryptN: options.scryptN });
+	// The hub closes the sockets of a session that ends; it is made after the accounts it depends on.
+	let sessionsOf: SyncHub | undefined;
+	const accounts = new Accounts({
+		storage,
+		now,
+		scryptN: options.scryptN,
+		onSessionEnded: (sessionId) => sessionsOf?.endSession(sessionId)
+	});
 	const guard = createUpdateGuard({ maxUpdateBytes: options.maxMessageBytes });
 	const hub = new SyncHub({
 		storage,
@@ -65,6 +72,7 @@ export async function startKontorServer(options: KontorServerOptions): Promise<K
 			};
 		}
 	});
+	sessionsOf = hub;
 	const api = createApiHandler({
 		accounts,
 		publicOrigin: options.publicOrigin,

@@ -422,6 +422,15 @@ export class SyncHub {
 		}
 	}
 
+	/** Closes the connections of an ended session; their devices are told to sign in again. */
+	endSession(sessionId: string): void {
+		for (const connection of this.#connections.values()) {
+			if (connection.auth?.sessionId === sessionId) {
+				connection.error('auth', 'the session was ended', '', true);
+			}
+		}
+	}
+
 	/** Closes every connection (devices reconnect and resume) and stops accepting new ones. */
 	async close(): Promise<void> {
 		clearInterval(this.#ping);

@@ -274,6 +274,26 @@ describe('pushes', () => {
 		expect(a.status?.error).toBe('workspace');
 	});
 
+	it('signs out a connected device at once when its session is ended elsewhere', async () => {
+		const admin = await rig.admin();
+		const a = await rig.device(admin);
+		a.online();
+		await a.synced();
+		const auth = await rig.server.accounts.authenticate(admin.token);
+		if (!auth) throw new Error('no session');
+		// The same user, signed in on another device, ends the session of this one.
+		const other = await rig.server.accounts.login(
+			{ email: 'anna@example.com', password: 'correct horse battery' },
+			'127.0.0.1'
+		);
+		if (!other.ok) throw new Error('login failed');
+		const otherAuth = await rig.server.accounts.authenticate(other.value.token);
+		if (!otherAuth) throw new Error('no session');
+		expect((await rig.server.accounts.revokeSession(otherAuth, auth.session.id)).ok).toBe(true);
+		await waitFor(() => a.status?.phase === 'signedOut');
+		expect(rig.server.hub.connectionCount(admin.workspaceId)).toBe(0);
+	});
+
 	it('signs out a device whose session was revoked', async () => {
 		const admin = await rig.admin();
 		const a = await rig.device(admin);

@@ -122,14 +122,15 @@ export class SyncClient {
 		this.#store = options.store;
 		this.#url = options.url;
 		this.#token = options.token;
+		const { connect, backoff, random, now, batchSize, maxInFlight } = options;
+		// Options left undefined keep their defaults.
 		this.#options = {
-			connect: defaultConnect,
-			backoff: { initialMs: 500, maxMs: 30_000 },
-			random: Math.random,
-			now: Date.now,
-			batchSize: 500,
-			maxInFlight: 200,
-			...options
+			connect: connect ?? defaultConnect,
+			backoff: backoff ?? { initialMs: 500, maxMs: 30_000 },
+			random: random ?? Math.random,
+			now: now ?? Date.now,
+			batchSize: batchSize ?? 500,
+			maxInFlight: maxInFlight ?? 200
 		};
 	}
 
