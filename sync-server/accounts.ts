@@ -179,7 +179,7 @@ export class Accounts {
 		if (!(await this.#storage.createFirstAccount(user, workspace))) {
 			return fail('setupDone', 'This server already has an administrator.');
 		}
-		return ok(await this.#openSession(user, workspace, 'admin', ''));
+		return ok(await this.#openSession(user, workspace, 'admin', deviceLabel(request.deviceLabel)));
 	}
 
 	/** Opens a session for e-mail and password; failures are rate-limited per e-mail and per `ip`. */

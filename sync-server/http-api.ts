@@ -112,8 +112,10 @@ function parseSetup(body: Body): SetupRequest | null {
 	const email = text(body, 'email');
 	const password = text(body, 'password');
 	const workspaceName = text(body, 'workspaceName');
+	const deviceLabel = optionalText(body, 'deviceLabel');
 	if (name === null || email === null || password === null || workspaceName === null) return null;
-	return { name, email, password, workspaceName };
+	if (deviceLabel === null) return null;
+	return { name, email, password, workspaceName, deviceLabel };
 }
 
 function parseLogin(body: Body): LoginRequest | null {

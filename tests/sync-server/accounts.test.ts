@@ -216,6 +216,19 @@ describe('login, sessions and logout', () => {
 		});
 	});
 
+	it('names the session of the setup after the device it was made on', async () => {
+		const admin = value(
+			await accounts.setup({
+				name: 'Ada Admin',
+				email: 'ada@example.com',
+				password: PASSWORD,
+				workspaceName: 'Acme',
+				deviceLabel: 'Chromium (Linux)'
+			})
+		);
+		expect((await auth(admin.token)).session.label).toBe('Chromium (Linux)');
+	});
+
 	it('answers wrong passwords and unknown e-mails alike', async () => {
 		await setupAdmin();
 		const wrong = await accounts.login({ email: 'ada@example.com', password: 'wrong password' }, IP);

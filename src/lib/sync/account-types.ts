@@ -47,6 +47,7 @@ export interface SetupRequest {
 	email: string;
 	password: string;
 	workspaceName: string;
+	deviceLabel?: string;
 }
 
 export interface LoginRequest {

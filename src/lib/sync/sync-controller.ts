@@ -214,7 +214,7 @@ class Controller implements SyncController {
 	}
 
 	async setup(request: Parameters<SyncApi['setup']>[0]) {
-		return this.#signedIn(await this.#accounts.setup(request));
+		return this.#signedIn(await this.#accounts.setup({ deviceLabel: deviceLabel(), ...request }));
 	}
 
 	async login(request: Parameters<SyncApi['login']>[0]) {
