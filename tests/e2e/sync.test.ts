@@ -1,0 +1,165 @@
+/**
+ * Two devices in two Chromium contexts against a real server of their own: the admin sets the
+ * server up and invites a member through the UI, both edit the same contact while offline, come
+ * back, and end with the same contact and the same history, stamped by the server with their names.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKontorServer, type KontorServer } from '../../sync-server/server';
+import { fill, heading } from './app';
+import { launchBrowser, newAppPage, waitFor, type AppPage } from './browser';
+
+const PASSWORD = 'Kontor-Test-2026';
+let browser: Browser;
+let server: KontorServer;
+let dataDir: string;
+let baseURL: string;
+
+beforeAll(async () => {
+	dataDir = await mkdtemp(path.join(tmpdir(), 'kontor-e2e-sync-'));
+	server = await startKontorServer({
+		port: 0,
+		host: '127.0.0.1',
+		buildDir: fileURLToPath(new URL('../../build', import.meta.url)),
+		dataDir,
+		scryptN: 2 ** 12
+	});
+	baseURL = `http://127.0.0.1:${server.port}`;
+	browser = await launchBrowser();
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await server?.close();
+	if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function phase(page: Page): Promise<string | null> {
+	return page.locator('header .sync').getAttribute('data-phase');
+}
+
+async function until(page: Page, expected: string, timeout = 15_000): Promise<void> {
+	await waitFor(async () => expect(await phase(page)).toBe(expected), { timeout });
+}
+
+/** The history panel's entries, whitespace collapsed. */
+async function historyText(page: Page): Promise<string> {
+	await page.getByRole('tab', { name: 'Verlauf' }).click();
+	const panel = page.getByRole('tabpanel', { name: 'Verlauf' });
+	await waitFor(async () => expect(await panel.locator('li').count()).toBeGreaterThan(0));
+	const text = (await panel.textContent()) ?? '';
+	await page.getByRole('tab', { name: 'Stammdaten' }).click();
+	return text.replace(/\s+/g, ' ').trim();
+}
+
+async function value(page: Page, label: string): Promise<string> {
+	return page.getByLabel(label, { exact: true }).inputValue();
+}
+
+describe('two devices syncing through the server', () => {
+	let anna: AppPage;
+	let bernd: AppPage;
+
+	beforeAll(async () => {
+		anna = await newAppPage(browser, baseURL);
+		bernd = await newAppPage(browser, baseURL);
+	});
+
+	afterAll(async () => {
+		await anna?.close();
+		await bernd?.close();
+	});
+
+	it('sets up the server, invites a member and merges offline edits of both with the same history', async () => {
+		const a = anna.page;
+		const b = bernd.page;
+
+		// Anna creates the first account; her device starts syncing.
+		await a.goto('/');
+		await until(a, 'local');
+		await a.getByRole('link', { name: 'Server einrichten' }).click();
+		await a.getByLabel('Ihr Name', { exact: true }).fill('Anna Admin');
+		await a.getByLabel('E-Mail-Adresse', { exact: true }).fill('anna@example.com');
+		await a.getByLabel('Passwort', { exact: true }).fill(PASSWORD);
+		await a.getByLabel('Passwort wiederholen', { exact: true }).fill(PASSWORD);
+		await a.getByLabel('Name des Arbeitsbereichs', { exact: true }).fill('Muster GmbH');
+		await a.getByRole('button', { name: 'Konto anlegen' }).click();
+		await until(a, 'synced');
+
+		// She invites Bernd; he accepts the link on his device.
+		await a.goto('/settings');
+		await a.getByLabel('E-Mail-Adresse', { exact: true }).fill('bernd@example.com');
+		await a.getByRole('button', { name: 'Einladungslink erstellen' }).click();
+		const link = a.getByLabel('Einladungslink', { exact: true });
+		await waitFor(async () => expect(await link.inputValue()).toContain('/invite#'));
+		await b.goto(await link.inputValue());
+		await waitFor(async () =>
+			expect(await b.getByText('Einladung in den Arbeitsbereich Muster GmbH').count()).toBe(1)
+		);
+		await b.getByLabel('Ihr Name', { exact: true }).fill('Bernd Berger');
+		await b.getByLabel('Passwort', { exact: true }).fill(PASSWORD);
+		await b.getByLabel('Passwort wiederholen', { exact: true }).fill(PASSWORD);
+		await b.getByRole('button', { name: 'Konto anlegen und beitreten' }).click();
+		await until(b, 'synced');
+
+		// Anna creates a company; it reaches Bernd.
+		await a.goto('/');
+		await a.getByRole('button', { name: '+ Neue Firma' }).click();
+		await waitFor(async () => expect(await a.getByLabel('Firma', { exact: true }).isVisible()).toBe(true));
+		await fill(a, 'Firma', 'Hartmann Logistik GmbH');
+		await fill(a, 'Straße', 'Industriestraße 7');
+		await until(a, 'synced');
+		const contactPath = new URL(a.url()).pathname;
+		await b.goto('/');
+		const row = b.locator('#contact-list [role=option] a.name', { hasText: 'Hartmann Logistik GmbH' });
+		await waitFor(async () => expect(await row.count()).toBe(1), { timeout: 15_000 });
+		await row.click();
+		await waitFor(async () => expect(await heading(b)).toBe('Hartmann Logistik GmbH'));
+		expect(new URL(b.url()).pathname).toBe(contactPath);
+
+		// Both go offline and edit the same contact: different fields, and the same field.
+		await anna.context.setOffline(true);
+		await bernd.context.setOffline(true);
+		await until(a, 'offline');
+		await until(b, 'offline');
+		await fill(a, 'Ort', 'Köln');
+		await fill(a, 'Straße', 'Am Hafen 1');
+		await fill(b, 'PLZ', '50667');
+		await fill(b, 'Straße', 'Ringstraße 2');
+		expect(await value(a, 'PLZ')).toBe('');
+		expect(await value(b, 'Ort')).toBe('');
+
+		// Back online: both converge on one contact.
+		await anna.context.setOffline(false);
+		await bernd.context.setOffline(false);
+		await until(a, 'synced', 30_000);
+		await until(b, 'synced', 30_000);
+		for (const page of [a, b]) {
+			await waitFor(async () => expect(await value(page, 'Ort')).toBe('Köln'), { timeout: 15_000 });
+			await waitFor(async () => expect(await value(page, 'PLZ')).toBe('50667'), { timeout: 15_000 });
+		}
+		const street = await value(a, 'Straße');
+		expect(['Am Hafen 1', 'Ringstraße 2']).toContain(street);
+		await waitFor(async () => expect(await value(b, 'Straße')).toBe(street));
+
+		// The same history on both devices, with the names the server stamped.
+		let annaHistory = '';
+		await waitFor(
+			async () => {
+				annaHistory = await historyText(a);
+				expect(annaHistory).toBe(await historyText(b));
+			},
+			{ timeout: 15_000 }
+		);
+		expect(annaHistory).toContain('Anna Admin');
+		expect(annaHistory).toContain('Bernd Berger');
+		expect(annaHistory).toContain('Köln');
+		expect(annaHistory).toContain('50667');
+		expect(anna.errors).toEqual([]);
+		expect(bernd.errors).toEqual([]);
+	});
+});
