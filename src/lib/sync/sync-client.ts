@@ -185,6 +185,12 @@ export class SyncClient {
 		this.#welcomed = false;
 		this.#inFlight.clear();
 		this.#inbox = [];
+		// While the browser knows it is offline, a connection attempt can only fail: wait for the next
+		// retry (or the 'online' event) instead.
+		if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+			this.#scheduleRetry();
+			return;
+		}
 		this.#setStatus({ phase: 'connecting', nextRetryAt: null });
 		let socket: SocketLike;
 		try {
