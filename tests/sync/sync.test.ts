@@ -334,3 +334,28 @@ describe('repair by state vector', () => {
 		raw.socket.close();
 	});
 });
+
+describe('the socket upgrade', () => {
+	async function upgrade(origin: string | undefined, url = rig.server.syncUrl): Promise<number | 'open'> {
+		const socket = new WebSocket(url, origin ? { origin } : {});
+		return new Promise((resolve) => {
+			socket.once('open', () => {
+				socket.close();
+				resolve('open');
+			});
+			socket.once('unexpected-response', (_req, res) => {
+				resolve(res.statusCode ?? 0);
+				socket.terminate();
+			});
+			socket.once('error', () => undefined);
+		});
+	}
+
+	it("accepts the server's own origin and clients without one, and refuses other origins", async () => {
+		const own = new URL(rig.server.origin).host;
+		expect(await upgrade(`http://${own}`)).toBe('open');
+		expect(await upgrade(undefined)).toBe('open');
+		expect(await upgrade('https://evil.example')).toBe(403);
+		expect(await upgrade(`http://${own}`, rig.server.syncUrl.replace('/sync', '/elsewhere'))).toBe(404);
+	});
+});
