@@ -60,6 +60,7 @@ class Controller implements SyncController {
 	#leader = false;
 	#releaseLock: (() => void) | null = null;
 	#disposed = false;
+	#restarting: Promise<void> = Promise.resolve();
 
 	constructor(options: SyncControllerOptions) {
 		this.#options = options;
@@ -140,7 +141,17 @@ class Controller implements SyncController {
 		void this.#restartClient();
 	}
 
-	async #restartClient(): Promise<void> {
+	/** Restarts run one after another, so two quick session changes never leave two clients running. */
+	#restartClient(): Promise<void> {
+		this.#restarting = this.#restarting
+			.then(() => this.#restart())
+			.catch((error: unknown) => {
+				console.error('Kontor sync: starting the sync client failed', error);
+			});
+		return this.#restarting;
+	}
+
+	async #restart(): Promise<void> {
 		this.#client?.stop();
 		this.#client = null;
 		if (!this.#leader || this.#disposed) return;
