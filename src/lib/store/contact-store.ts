@@ -596,6 +596,12 @@ export class KontorStore {
 				this.#workspace.drop(WORKSPACE_DOC_ID);
 				throw classifyStorageError(error);
 			}
+			// A contact `loadContact` read while the batch was being stored (loads do not wait for
+			// writes) missed the batch: bring it up to date before anyone reads it again.
+			for (const docId of new Set(items.map((i) => i.docId))) {
+				const entry = docId === WORKSPACE_DOC_ID ? undefined : this.#contacts.peek(docId);
+				if (entry) await this.#contacts.catchUp(entry).catch(() => this.#contacts.drop(docId));
+			}
 			if (items.length > 0) {
 				this.#announce({ docIds: [...new Set(items.map((i) => i.docId))], rowIds: [...result.rowIds] });
 			}
@@ -791,10 +797,14 @@ export class KontorStore {
 	}
 }
 
-/** An update without structs and without deletions (what encodeStateAsUpdate gives when nothing is missing). */
+/**
+ * A diff without structs: nothing the other side lacks. `encodeStateAsUpdate(doc, sv)` always carries
+ * the whole delete set (a state vector says nothing about deletions), so the delete set cannot tell;
+ * every edit that deletes also advances its client's clock (`transactEdit`), so a missing deletion
+ * always comes with a missing struct.
+ */
 function isEmptyUpdate(update: Uint8Array): boolean {
-	const { structs, ds } = Y.decodeUpdate(update);
-	return structs.length === 0 && ds.clients.size === 0;
+	return Y.decodeUpdate(update).structs.length === 0;
 }
 
 /** Opens the store with defaults; see `KontorStore.open`. */
