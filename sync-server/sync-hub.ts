@@ -356,6 +356,18 @@ export class SyncHub {
 		if (!applied.ok) {
 			return connection.error('invalidUpdate', `the update was refused (${applied.reason})`, push.id);
 		}
+		if (!applied.changed && push.entries.length === 0) {
+			// Nothing new and no history to keep (a repair that crossed another): acknowledged with seq 0,
+			// which moves no cursor, and not logged, so it cannot bounce between devices.
+			connection.send({
+				type: 'ack',
+				id: push.id,
+				seq: 0,
+				serverTime: now(),
+				author: { id: auth.user.id, name: auth.user.name }
+			});
+			return;
+		}
 		const serverTime = now();
 		const author = { id: auth.user.id, name: auth.user.name };
 		const entries = push.entries.map((e) => ({ ...e, author, serverTime }));

@@ -286,7 +286,7 @@ class Storm {
 	readonly byKind = new Map<string, number>();
 	readonly answers = new Map<string, number>();
 	readonly failures: string[] = [];
-	/** Pushes sent by signed-in attackers that decode (so the server may store them), and those acked. */
+	/** Pushes sent by signed-in attackers that decode (so the server may store them), and those acked with a seq. */
 	readonly pushIds = new Set<string>();
 	readonly acked = new Set<string>();
 
@@ -427,7 +427,8 @@ async function signedInRound(storm: Storm, ctx: AttackContext, head: () => Promi
 		storm.count(storm.answers, message.type === 'error' ? message.code : message.type);
 		if (message.type === 'ack') {
 			if (!takePush(message.id)) storm.fail(`an ack for a push never sent: ${message.id}`);
-			storm.acked.add(message.id);
+			// Seq 0: the push changed nothing and was not logged.
+			if (message.seq > 0) storm.acked.add(message.id);
 			return;
 		}
 		if (message.type === 'error' && message.code === 'invalidUpdate' && takePush(message.ref)) {
@@ -527,7 +528,7 @@ async function replayHostile(storm: Storm, account: TestAccount, rng: Rng): Prom
 			verdict === 'ok'
 				? answer.type === 'ack' && answer.id === id
 				: answer.type === 'error' && answer.code === 'invalidUpdate' && answer.ref === id && !answer.fatal;
-		if (answer.type === 'ack') storm.acked.add(id);
+		if (answer.type === 'ack' && answer.seq > 0) storm.acked.add(id);
 		if (!ok) storm.fail(`hostile "${name}" (${verdict}): got ${JSON.stringify(answer).slice(0, 200)}`);
 	}
 	wire.socket.close(1000);

@@ -240,6 +240,14 @@ describe('pushes', () => {
 		expect(ack1).toMatchObject({ type: 'ack', id: push.id, seq: 1 });
 		expect(ack2).toEqual(ack1);
 		expect(await rig.server.storage.logCount(admin.workspaceId)).toBe(1);
+		// The same update under a new id and without history changes nothing: acknowledged, not logged.
+		const again = crypto.randomUUID();
+		raw.socket.send(
+			encodeClientMessage({ type: 'push', id: again, docId: id, update: push.update, entries: [] })
+		);
+		const [ack3] = await raw.next();
+		expect(ack3).toMatchObject({ type: 'ack', id: again, seq: 0 });
+		expect(await rig.server.storage.logCount(admin.workspaceId)).toBe(1);
 		raw.socket.close();
 	});
 

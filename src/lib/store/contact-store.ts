@@ -746,6 +746,13 @@ export class KontorStore {
 		return this.#serially(async () => {
 			const cache = docId === WORKSPACE_DOC_ID ? this.#workspace : this.#contacts;
 			const entry = await this.#guard(() => cache.get(docId));
+			// The server has every struct this device has: nothing to send. (Structs this device holds
+			// pending, waiting for what they depend on, would make the diff look non-empty forever.)
+			if (
+				vectorCovers(Y.decodeStateVector(stateVector), Y.decodeStateVector(Y.encodeStateVector(entry.doc)))
+			) {
+				return false;
+			}
 			const missing = Y.encodeStateAsUpdate(entry.doc, stateVector);
 			if (isEmptyUpdate(missing)) return false;
 			await this.#guard(() => this.#db.outbox.add({ id: uuidv7(), docId, update: missing, entryIds: [] }));
@@ -795,6 +802,12 @@ export class KontorStore {
 	async allRows(): Promise<ContactRow[]> {
 		return this.#guard(() => this.#db.contacts.toArray());
 	}
+}
+
+/** True when state vector `a` has every clock of `b`. */
+function vectorCovers(a: Map<number, number>, b: Map<number, number>): boolean {
+	for (const [client, clock] of b) if ((a.get(client) ?? 0) < clock) return false;
+	return true;
 }
 
 /**

@@ -69,7 +69,10 @@ export type ServerMessage =
 	| { type: 'update'; seq: number; docId: string; update: Uint8Array; entries: WireEntry[] }
 	/** The resume is complete; the device's cursor is now `seq`. */
 	| { type: 'caughtUp'; seq: number }
-	/** A push is stored (or was stored before: the same seq again). Entries are stamped with these. */
+	/**
+	 * A push is stored (or was stored before: the same seq again). Entries are stamped with these.
+	 * Seq 0: the push changed nothing and carried no history, so nothing was logged.
+	 */
 	| {
 			type: 'ack';
 			id: string;
