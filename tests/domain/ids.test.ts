@@ -105,3 +105,20 @@ describe('isUuid and parse functions', () => {
 		for (const parse of parsers) expect(parse(value)).toBeNull();
 	});
 });
+
+describe('uuidv7 order within one millisecond', () => {
+	it('makes ids that sort in the order they were made, even thousands in the same millisecond', () => {
+		// Later than any id made before in this process, so the counter starts afresh.
+		const ms = Date.now() + 60_000;
+		const ids = Array.from({ length: 5000 }, () => uuidv7(ms));
+		expect([...ids].sort()).toEqual(ids);
+		expect(new Set(ids).size).toBe(ids.length);
+		// Ids beyond the 12-bit counter borrow the next millisecond, never a later one.
+		const msOf = (id: string) => parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+		expect(new Set(ids.map(msOf))).toEqual(new Set([ms, ms + 1]));
+		expect(msOf(ids[0] as string)).toBe(ms);
+		expect(
+			ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))
+		).toBe(true);
+	});
+});

@@ -20,14 +20,37 @@ function hex(bytes: Uint8Array): string {
 	return out;
 }
 
+/** The time asked for last, the millisecond encoded last (ahead of it after an overflow), the counter. */
+let lastNow = -1;
+let base = -1;
+let counter = 0;
+
 /**
  * A UUIDv7: 48 bits of milliseconds, then random bits. Ids created later sort later, which keeps
- * IndexedDB inserts append-mostly and makes ids usable as stable tie-breakers.
+ * IndexedDB inserts append-mostly and makes ids usable as stable tie-breakers. Ids made one after
+ * another for the same millisecond count up in the 12 bits after the version (RFC 9562, method 1),
+ * so they sort in the order they were made (the outbox sends changes in the order of their ids);
+ * after 4096 of them the next ones borrow the following millisecond.
  */
 export function uuidv7(now: number = Date.now()): string {
 	const bytes = new Uint8Array(16);
 	crypto.getRandomValues(bytes);
-	let ms = now;
+	if (now === lastNow || (now > lastNow && now <= base)) {
+		counter += 1;
+		if (counter > 0xfff) {
+			base += 1;
+			counter = 0;
+		}
+	} else {
+		base = now;
+		// Start low in the range, leaving room to count up.
+		counter = ((bytes[6] ?? 0) & 0x07) * 256 + (bytes[7] ?? 0);
+	}
+	lastNow = now;
+	const time = base;
+	bytes[6] = counter >> 8;
+	bytes[7] = counter & 0xff;
+	let ms = time;
 	for (let i = 5; i >= 0; i--) {
 		bytes[i] = ms % 256;
 		ms = Math.floor(ms / 256);
