@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import {
 	LOCAL_ORIGIN,
 	WORKSPACE_DOC_ID,
+	applyUpdates,
 	applyContactEdits,
 	applyWorkspaceEdits,
 	captureEdit,
@@ -648,7 +649,7 @@ export class KontorStore {
 			const entry = loaded.get(docId);
 			const doc = entry?.doc ?? newContactDoc(docId as ContactId);
 			const all = entry ? updates : [...(stored.get(docId) ?? []), ...updates];
-			Y.applyUpdate(doc, all.length === 1 ? (all[0] as Uint8Array) : Y.mergeUpdates(all), REMOTE_ORIGIN);
+			applyUpdates(doc, all, REMOTE_ORIGIN);
 			if (doc.store.pendingStructs || doc.store.pendingDs) incomplete.push(docId);
 			if (docId !== WORKSPACE_DOC_ID && isInitialized(doc)) contacts.push(readContact(doc));
 			if (!entry) doc.destroy();
@@ -763,7 +764,12 @@ export class KontorStore {
 
 	#announce(change: Omit<StoreChange, 'remote'>): void {
 		this.#emit({ ...change, remote: false });
-		this.#channel?.postMessage(change);
+		try {
+			this.#channel?.postMessage(change);
+		} catch {
+			// The store was closed while a write finished (the tab is going away): the data is stored;
+			// other tabs see it when they next read.
+		}
 	}
 
 	#emit(change: StoreChange): void {

@@ -1,4 +1,5 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
+import { applyUpdates } from '../crdt';
 import type { KontorDexie, UpdateRecord } from './db';
 
 /** The transaction origin of updates read back from the device database. */
@@ -86,9 +87,11 @@ export class DocCache {
 
 function applyRows(entry: Entry, rows: UpdateRecord[]): void {
 	if (rows.length === 0) return;
-	const merged =
-		rows.length === 1 ? (rows[0] as UpdateRecord).update : Y.mergeUpdates(rows.map((r) => r.update));
-	Y.applyUpdate(entry.doc, merged, STORAGE_ORIGIN);
+	applyUpdates(
+		entry.doc,
+		rows.map((r) => r.update),
+		STORAGE_ORIGIN
+	);
 	for (const r of rows) entry.lastSeq = Math.max(entry.lastSeq, r.seq ?? 0);
 	entry.rows += rows.length;
 }

@@ -1,5 +1,4 @@
-import * as Y from 'yjs';
-import { WORKSPACE_DOC_ID, isInitialized, newContactDoc, readContact } from '../crdt';
+import { WORKSPACE_DOC_ID, applyUpdates, isInitialized, newContactDoc, readContact } from '../crdt';
 import {
 	projectContact,
 	reprojectRow,
@@ -174,7 +173,7 @@ export async function rebuildRows(
 			}
 			for (const [id, updates] of byDoc) {
 				const doc = newContactDoc(id as ContactId);
-				Y.applyUpdate(doc, Y.mergeUpdates(updates));
+				applyUpdates(doc, updates, null);
 				if (isInitialized(doc)) contacts.push(readContact(doc));
 				doc.destroy();
 			}
