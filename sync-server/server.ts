@@ -46,13 +46,12 @@ export const DATABASE_FILE = 'kontor.sqlite';
 export async function startKontorServer(options: KontorServerOptions): Promise<KontorServer> {
 	const storage = options.storage ?? openSqliteStorage(path.join(options.dataDir, DATABASE_FILE));
 	const now = options.now ?? Date.now;
-	// The hub closes the sockets of a session that ends; it is made after the accounts it depends on.
-	let sessionsOf: SyncHub | undefined;
 	const accounts = new Accounts({
 		storage,
 		now,
 		scryptN: options.scryptN,
-		onSessionEnded: (sessionId) => sessionsOf?.endSession(sessionId)
+		// The hub (made below, from these accounts) closes the sockets of a session that ends.
+		onSessionEnded: (sessionId) => hub.endSession(sessionId)
 	});
 	const guard = createUpdateGuard({ maxUpdateBytes: options.maxMessageBytes });
 	const hub = new SyncHub({
@@ -72,7 +71,6 @@ export async function startKontorServer(options: KontorServerOptions): Promise<K
 			};
 		}
 	});
-	sessionsOf = hub;
 	const api = createApiHandler({
 		accounts,
 		publicOrigin: options.publicOrigin,
