@@ -62,6 +62,8 @@ interface QueuedRecord {
 }
 
 const PAGE = 500;
+/** Pushes one connection may have waiting; more are answered 'busy' (the device sends them again). */
+const MAX_PENDING_PUSHES = 1000;
 /** Protocol errors a connection may cause before the hub stops listening to it. */
 const MAX_PROTOCOL_ERRORS = 100;
 /** A device that cannot take more than this is dropped; it resumes from its cursor later. */
@@ -76,6 +78,8 @@ class Connection {
 	queued: QueuedRecord[] | null = null;
 	errors = 0;
 	alive = true;
+	/** Pushes received and not yet answered. */
+	pushing = 0;
 	/** Pushes of this connection, one after another per document. */
 	readonly chains = new Map<string, Promise<void>>();
 
@@ -207,6 +211,10 @@ export class SyncHub {
 				connection.error('malformed', 'already signed in');
 				return;
 			case 'push':
+				if (connection.pushing >= MAX_PENDING_PUSHES) {
+					connection.error('busy', 'too many changes at once; send this one again later', message.id);
+					return;
+				}
 				// Not awaited: pushes to different documents proceed side by side.
 				this.#enqueuePush(connection, message);
 				return;
@@ -326,8 +334,10 @@ export class SyncHub {
 	#enqueuePush(connection: Connection, push: Extract<ClientMessage, { type: 'push' }>): void {
 		const key = `${(connection.auth as AuthContext).workspace.id}\0${push.docId}`;
 		const previous = this.#docChains.get(key) ?? Promise.resolve();
+		connection.pushing += 1;
 		const next = previous
 			.then(() => this.#push(connection, push))
+			.finally(() => (connection.pushing -= 1))
 			.catch((error: unknown) => {
 				console.error('sync: push failed', error);
 				connection.error('internal', 'the change could not be stored; it will be sent again', push.id);

@@ -251,6 +251,38 @@ describe('pushes', () => {
 		raw.socket.close();
 	});
 
+	it('answers "busy" to a device with too many pushes waiting, and stores all the others', async () => {
+		const admin = await rig.admin();
+		const doc = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		doc.on('update', (u: Uint8Array) => updates.push(u));
+		for (let i = 0; i < 1300; i++) doc.getMap('fields').set('notes', `Notiz ${i}`);
+		const raw = await rawConnection(rig.server.syncUrl);
+		raw.socket.send(
+			encodeClientMessage({
+				type: 'hello',
+				token: admin.token,
+				device: crypto.randomUUID(),
+				workspace: '',
+				cursor: 0
+			})
+		);
+		await raw.next(2);
+		const docId = crypto.randomUUID();
+		for (const update of updates) {
+			raw.socket.send(
+				encodeClientMessage({ type: 'push', id: crypto.randomUUID(), docId, update, entries: [] })
+			);
+		}
+		const answers = await raw.next(updates.length);
+		const busy = answers.filter((m) => m.type === 'error' && m.code === 'busy' && !m.fatal);
+		const acks = answers.filter((m) => m.type === 'ack');
+		expect(busy.length).toBeGreaterThan(0);
+		expect(acks.length + busy.length).toBe(updates.length);
+		expect(await rig.server.storage.logCount(admin.workspaceId)).toBe(acks.length);
+		raw.socket.close();
+	});
+
 	it('uploads a workspace that was used without a server before', async () => {
 		const admin = await rig.admin();
 		const a = await rig.device(admin);

@@ -377,7 +377,10 @@ export class SyncClient {
 			this.options.onNotice?.({ code: 'refused', docId, message: error.message });
 			await this.#refreshPending();
 		}
-		// Other failures (busy, internal): the change stays pending and goes again after reconnecting.
+		// Other failures (busy, internal): the change stays pending and is sent again shortly.
+		if (error.code === 'busy' || error.code === 'internal') {
+			setTimeout(() => void this.#flush(), 1000 + this.#options.random() * 1000);
+		}
 	}
 
 	/** Sends pending local changes, keeping at most `maxInFlight` unacknowledged. */
