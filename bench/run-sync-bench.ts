@@ -30,7 +30,7 @@ import {
 	type Account
 } from './sync-kontor';
 import { buildSyncReport, formatSyncTable, writeSyncReport, type SyncRun } from './sync-report';
-import { startKontorChild, startYWebsocketChild, type ChildServer } from './sync-servers';
+import { removeOnExit, startKontorChild, startYWebsocketChild, type ChildServer } from './sync-servers';
 import { seedYWebsocket, yEditToVisible, yFirstSync, yReconnect, yThroughput } from './sync-yws';
 
 const config = {
@@ -62,7 +62,7 @@ async function measureKontor(
 	book: SeedBook,
 	buildDir: string
 ): Promise<SyncRun['kontor'] & { chromium: string }> {
-	const dataDir = await mkdtemp(path.join(os.tmpdir(), 'kontor-sync-bench-'));
+	const dataDir = removeOnExit(await mkdtemp(path.join(os.tmpdir(), 'kontor-sync-bench-')));
 	let server: ChildServer | null = null;
 	try {
 		server = await startKontorChild(dataDir, buildDir);

@@ -5,7 +5,7 @@
  * pid only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -51,6 +51,42 @@ export function cpuSecondsOf(pid: number): number {
 /** Linux's USER_HZ, the unit of the times in /proc/<pid>/stat. */
 const CLOCK_TICKS = 100;
 
+/**
+ * Servers still running. If the benchmark dies before its `finally` blocks run (a signal, or its
+ * output piped into `head`), they are killed on the way out instead of outliving it.
+ */
+const running = new Set<ChildProcess>();
+/** Temp folders to remove on the way out, when the `finally` that removes them does not run. */
+const folders = new Set<string>();
+let exitHooked = false;
+
+function cleanUp(): void {
+	for (const c of running) c.kill('SIGKILL');
+	for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+}
+
+function hookExit(): void {
+	if (exitHooked) return;
+	exitHooked = true;
+	process.once('exit', cleanUp);
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+		process.once(signal, () => process.exit(130));
+	}
+}
+
+function killOnExit(child: ChildProcess): void {
+	running.add(child);
+	child.once('exit', () => running.delete(child));
+	hookExit();
+}
+
+/** Removes `dir` when the benchmark exits, should it not get to remove it itself; returns `dir`. */
+export function removeOnExit(dir: string): string {
+	folders.add(dir);
+	hookExit();
+	return dir;
+}
+
 function exited(child: ChildProcess): Promise<void> {
 	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
 	return new Promise((resolve) => child.once('exit', () => resolve()));
@@ -70,6 +106,7 @@ async function spawnServer(
 	});
 	const pid = child.pid;
 	if (pid === undefined) throw new Error(`${name} did not start`);
+	killOnExit(child);
 	let output = '';
 	const stop = async (): Promise<void> => {
 		if (child.exitCode !== null || child.signalCode !== null) return;
