@@ -59,6 +59,8 @@ export interface HubOptions {
 interface QueuedRecord {
 	record: LogRecord;
 	access: DocumentAccess;
+	/** The encoded `update` message, when already made (a broadcast encodes it once for everyone). */
+	bytes?: Uint8Array;
 }
 
 const PAGE = 500;
@@ -91,12 +93,16 @@ class Connection {
 	}
 
 	send(message: ServerMessage): void {
+		this.sendBytes(encodeServerMessage(message));
+	}
+
+	sendBytes(bytes: Uint8Array): void {
 		if (this.socket.readyState !== this.socket.OPEN) return;
 		if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
 			this.socket.close(CLOSE_TOO_SLOW, 'too slow');
 			return;
 		}
-		this.socket.send(encodeServerMessage(message));
+		this.socket.send(bytes);
 	}
 
 	error(code: ErrorCode, message: string, ref = '', fatal = false): void {
@@ -321,6 +327,7 @@ export class SyncHub {
 		}
 		// Reading rights are checked per record: what a user may not read never leaves the server.
 		if (!mayRead(connection.reader, item.access)) return;
+		if (item.bytes) return connection.sendBytes(item.bytes);
 		const { record } = item;
 		connection.send({
 			type: 'update',
@@ -395,9 +402,17 @@ export class SyncHub {
 		});
 		connection.send(this.#ack(push.id, record, auth));
 		const access = { docId: push.docId, ownerId: doc?.ownerId ?? auth.user.id };
-		for (const other of this.#byWorkspace.get(workspaceId) ?? []) {
-			if (other !== connection) this.#sendRecord(other, { record, access });
-		}
+		const others = [...(this.#byWorkspace.get(workspaceId) ?? [])].filter((c) => c !== connection);
+		if (others.length === 0) return;
+		// Encoded once, sent to every device that may read it.
+		const bytes = encodeServerMessage({
+			type: 'update',
+			seq: record.seq,
+			docId: record.docId,
+			update: record.update,
+			entries
+		});
+		for (const other of others) this.#sendRecord(other, { record, access, bytes });
 	}
 
 	#ack(id: string, record: LogRecord, auth: AuthContext): ServerMessage {

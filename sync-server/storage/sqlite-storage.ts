@@ -276,6 +276,15 @@ type Statements = ReturnType<typeof prepareStatements>;
 /** The write transactions: each runs as BEGIN IMMEDIATE, so it holds the write lock from its first read. */
 function prepareTransactions(db: Db, s: Statements) {
 	const insertUser = (user: User) => s.insertUser.run({ ...user, email: user.email.toLowerCase() });
+	const appendOne = (input: AppendInput): LogRecord => {
+		const earlier = s.logByPushId.get(input.workspaceId, input.pushId);
+		if (earlier) return toLog(earlier);
+		const seq = (s.head.get(input.workspaceId)?.head ?? 0) + 1;
+		s.insertLog.run({ ...input, seq });
+		s.upsertDocument.run(input);
+		const { state: _state, ...record } = input;
+		return { ...record, seq };
+	};
 	return {
 		createFirstAccount: db.transaction((user: User, workspace: Workspace): boolean => {
 			if ((s.userCount.get()?.n ?? 0) > 0) return false;
@@ -296,15 +305,8 @@ function prepareTransactions(db: Db, s: Statements) {
 		}),
 		// The next seq is read and written under the same write lock, so seqs stay unique and gap-free
 		// even with several processes on the file; the document's state commits with its log record.
-		append: db.transaction((input: AppendInput): LogRecord => {
-			const earlier = s.logByPushId.get(input.workspaceId, input.pushId);
-			if (earlier) return toLog(earlier);
-			const seq = (s.head.get(input.workspaceId)?.head ?? 0) + 1;
-			s.insertLog.run({ ...input, seq });
-			s.upsertDocument.run(input);
-			const { state: _state, ...record } = input;
-			return { ...record, seq };
-		}),
+		append: db.transaction((input: AppendInput): LogRecord => appendOne(input)),
+		appendMany: db.transaction((inputs: readonly AppendInput[]): LogRecord[] => inputs.map(appendOne)),
 		insertUser
 	};
 }
@@ -323,9 +325,55 @@ export function openSqliteStorage(file: string): Storage {
 	return sqliteStorage(db);
 }
 
+/**
+ * Group commit: appends requested in the same turn of the event loop are written in one
+ * transaction, so one disk sync (synchronous = FULL) serves many pushes. Each caller's promise
+ * resolves only after that transaction committed, in seq order; if the batch fails, its appends are
+ * retried one by one so one bad record fails alone.
+ */
+function groupCommit(
+	one: (input: AppendInput) => LogRecord,
+	many: (inputs: readonly AppendInput[]) => LogRecord[]
+): { append: (input: AppendInput) => Promise<LogRecord>; flush: () => void } {
+	let queue: { input: AppendInput; resolve: (r: LogRecord) => void; reject: (e: unknown) => void }[] = [];
+	const flush = (): void => {
+		const batch = queue;
+		queue = [];
+		if (batch.length === 0) return;
+		let records: LogRecord[] | null;
+		try {
+			records = many(batch.map((b) => b.input));
+		} catch {
+			records = null;
+		}
+		for (const [i, item] of batch.entries()) {
+			if (records) item.resolve(records[i] as LogRecord);
+			else {
+				try {
+					item.resolve(one(item.input));
+				} catch (error) {
+					item.reject(error);
+				}
+			}
+		}
+	};
+	return {
+		append: (input) =>
+			new Promise((resolve, reject) => {
+				queue.push({ input, resolve, reject });
+				if (queue.length === 1) setImmediate(flush);
+			}),
+		flush
+	};
+}
+
 function sqliteStorage(db: Db): Storage {
 	const s = prepareStatements(db);
 	const tx = prepareTransactions(db, s);
+	const appends = groupCommit(
+		(input) => tx.append.immediate(input),
+		(inputs) => tx.appendMany.immediate(inputs)
+	);
 	return {
 		userCount: async () => s.userCount.get()?.n ?? 0,
 		createFirstAccount: async (user, workspace) => tx.createFirstAccount.immediate(user, workspace),
@@ -368,7 +416,7 @@ function sqliteStorage(db: Db): Storage {
 			const row = s.logByPushId.get(workspaceId, pushId);
 			return row ? toLog(row) : null;
 		},
-		append: async (input) => tx.append.immediate(input),
+		append: (input) => appends.append(input),
 		logAfter: async (workspaceId, afterSeq, limit) => s.logAfter.all(workspaceId, afterSeq, limit).map(toLog),
 		entriesOf: async (workspaceId, docId) =>
 			s.entriesOf.all(workspaceId, docId).map((row) => bytes(row.entries)),
@@ -376,6 +424,7 @@ function sqliteStorage(db: Db): Storage {
 		logCount: async (workspaceId) => s.logCount.get(workspaceId)?.n ?? 0,
 
 		close: async () => {
+			appends.flush();
 			if (db.open) db.close();
 		}
 	};

@@ -249,6 +249,23 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 				expect(await storage.documentCount(ws.id)).toBe(4);
 			});
 
+			it('resolves concurrent appends in seq order, so acknowledgements and broadcasts go out in log order', async () => {
+				const resolved: number[] = [];
+				await Promise.all(
+					Array.from({ length: 50 }, (_, n) =>
+						storage.append(push(ws.id, admin.id, `doc-${n}`, n)).then((r) => resolved.push(r.seq))
+					)
+				);
+				expect(resolved).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+			});
+
+			it('stores a resent push id once even when both arrive together', async () => {
+				const input = push(ws.id, admin.id, 'doc-a', 7);
+				const [first, second] = await Promise.all([storage.append(input), storage.append(input)]);
+				expect(second).toEqual(first);
+				expect(await storage.logCount(ws.id)).toBe(1);
+			});
+
 			it('returns the stored record and round-trips bytes as Uint8Array', async () => {
 				const input = push(ws.id, admin.id, 'doc-a', 1);
 				const record = await storage.append(input);

@@ -300,6 +300,27 @@ function parseChanges(json: string): FieldChange[] | null {
 	return changes;
 }
 
+/**
+ * A well-formed Yjs state vector: a count, then that many (client, clock) pairs of safe integers,
+ * nothing after. History entries carry one, and every device decodes it to order the history.
+ */
+export function isStateVector(bytes: Uint8Array): boolean {
+	const dec = decoding.createDecoder(bytes);
+	try {
+		const count = decoding.readVarUint(dec);
+		// Each pair takes at least two bytes.
+		if (count > (bytes.length - dec.pos) / 2) return false;
+		for (let i = 0; i < count; i++) {
+			const client = decoding.readVarUint(dec);
+			const clock = decoding.readVarUint(dec);
+			if (!Number.isSafeInteger(client) || !Number.isSafeInteger(clock)) return false;
+		}
+	} catch {
+		return false;
+	}
+	return !decoding.hasContent(dec);
+}
+
 /** A contact id or the workspace document. */
 export function isDocId(value: string): boolean {
 	return value === WORKSPACE_DOC_ID || isUuid(value);
@@ -325,6 +346,7 @@ function readEntry(r: Reader): WireEntry {
 	const changes = parseChanges(r.string('changes', MAX_CHANGES_JSON));
 	if (!changes) throw new ProtocolError('malformed', 'malformed message: changes');
 	const svBefore = r.bytes('state vector');
+	if (!isStateVector(svBefore)) throw new ProtocolError('malformed', 'malformed message: state vector');
 	const client = r.uint('client', 0xffffffff);
 	const clockEnd = r.uint('clock');
 	const serverTime = r.uint('server time', MAX_TIME);

@@ -1,0 +1,196 @@
+import * as encoding from 'lib0/encoding';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+	decodeClientMessage,
+	decodeEntries,
+	decodeServerMessage,
+	encodeClientMessage,
+	encodeEntries,
+	encodeServerMessage,
+	isStateVector,
+	MAX_MESSAGE_BYTES,
+	PROTOCOL_VERSION,
+	ProtocolError,
+	type ClientMessage,
+	type ServerMessage,
+	type WireEntry
+} from '../../src/lib/sync/protocol';
+
+const DOC = '01a22400-0000-7000-8000-000000000001';
+const DEVICE = '01a22400-0000-7000-8000-000000000002';
+const PUSH = '01a22400-0000-7000-8000-000000000003';
+
+function entry(overrides: Partial<WireEntry> = {}): WireEntry {
+	const doc = new Y.Doc();
+	doc.getMap('fields').set('city', 'Köln');
+	return {
+		id: '01a22400-0000-7000-8000-000000000004',
+		time: 1_795_000_000_000,
+		author: { id: 'u1', name: 'Anna Admin' },
+		device: DEVICE,
+		changes: [
+			{ path: ['fields', 'city'], from: 'Bonn', to: 'Köln' },
+			{ path: ['groups', 'g1'], to: true }
+		],
+		svBefore: Y.encodeStateVector(doc),
+		client: doc.clientID,
+		clockEnd: 3,
+		...overrides
+	};
+}
+
+function errorCode(run: () => unknown): string {
+	try {
+		run();
+	} catch (error) {
+		if (error instanceof ProtocolError) return error.code;
+		throw error;
+	}
+	return 'decoded';
+}
+
+/** A frame with the current version, the type number and raw fields written by `body`. */
+function frame(type: number, body: (enc: encoding.Encoder) => void = () => undefined): Uint8Array {
+	const enc = encoding.createEncoder();
+	encoding.writeVarUint(enc, PROTOCOL_VERSION);
+	encoding.writeVarUint(enc, type);
+	body(enc);
+	return encoding.toUint8Array(enc);
+}
+
+describe('client messages', () => {
+	const messages: ClientMessage[] = [
+		{ type: 'hello', token: 'abc_DEF-123', device: DEVICE, workspace: '', cursor: 0 },
+		{ type: 'hello', token: 't', device: DEVICE, workspace: DOC, cursor: 2 ** 40 },
+		{ type: 'push', id: PUSH, docId: DOC, update: new Uint8Array([1, 2, 3]), entries: [entry()] },
+		{ type: 'push', id: PUSH, docId: 'workspace', update: new Uint8Array([0, 0]), entries: [] },
+		{ type: 'syncStep1', docId: DOC, stateVector: new Uint8Array([0]) }
+	];
+
+	it.each(messages.map((m) => [m.type, m] as const))('round-trips %s', (_type, message) => {
+		expect(decodeClientMessage(encodeClientMessage(message))).toEqual(message);
+	});
+
+	it('refuses a message over the limit before reading it', () => {
+		const big = encodeClientMessage({
+			type: 'push',
+			id: PUSH,
+			docId: DOC,
+			update: new Uint8Array(MAX_MESSAGE_BYTES),
+			entries: []
+		});
+		expect(errorCode(() => decodeClientMessage(big))).toBe('tooLarge');
+		expect(errorCode(() => decodeClientMessage(big, 2 * MAX_MESSAGE_BYTES))).toBe('decoded');
+	});
+
+	it('names empty, truncated, trailing, unknown and other-version messages', () => {
+		const hello = encodeClientMessage(messages[0] as ClientMessage);
+		expect(errorCode(() => decodeClientMessage(new Uint8Array()))).toBe('malformed');
+		expect(errorCode(() => decodeClientMessage(hello.slice(0, -1)))).toBe('malformed');
+		expect(errorCode(() => decodeClientMessage(new Uint8Array([...hello, 0])))).toBe('malformed');
+		expect(errorCode(() => decodeClientMessage(frame(3)))).toBe('unknownType');
+		expect(errorCode(() => decodeClientMessage(new Uint8Array([2, 0])))).toBe('version');
+	});
+
+	it('refuses ids that are not ids, and a server message sent as a client message', () => {
+		const bad = (patch: Partial<Extract<ClientMessage, { type: 'push' }>>) =>
+			errorCode(() =>
+				decodeClientMessage(
+					encodeClientMessage({ ...(messages[2] as Extract<ClientMessage, { type: 'push' }>), ...patch })
+				)
+			);
+		expect(bad({ docId: '../etc/passwd' })).toBe('malformed');
+		expect(bad({ id: 'not-a-uuid' })).toBe('malformed');
+		expect(bad({ docId: DOC.toUpperCase() })).toBe('malformed');
+		expect(errorCode(() => decodeClientMessage(frame(0, (enc) => encoding.writeVarString(enc, 't'))))).toBe(
+			'malformed'
+		);
+		const ack = encodeServerMessage({ type: 'caughtUp', seq: 1 });
+		expect(errorCode(() => decodeClientMessage(ack))).not.toBe('decoded');
+	});
+
+	it('checks every history entry: its changes and its state vector', () => {
+		const push = (e: WireEntry) =>
+			errorCode(() =>
+				decodeClientMessage(
+					encodeClientMessage({
+						type: 'push',
+						id: PUSH,
+						docId: DOC,
+						update: new Uint8Array([0, 0]),
+						entries: [e]
+					})
+				)
+			);
+		expect(push(entry())).toBe('decoded');
+		expect(push(entry({ svBefore: new Uint8Array([5, 1]) }))).toBe('malformed');
+		expect(push(entry({ svBefore: new Uint8Array([1, 1, 1, 9]) }))).toBe('malformed');
+		expect(push(entry({ changes: [{ path: [] }] }))).toBe('malformed');
+		expect(push(entry({ changes: [{ path: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] }] }))).toBe(
+			'malformed'
+		);
+		expect(push(entry({ id: 'x' }))).toBe('malformed');
+		expect(push(entry({ time: 9e15 }))).toBe('malformed');
+	});
+});
+
+describe('server messages', () => {
+	const messages: ServerMessage[] = [
+		{
+			type: 'welcome',
+			user: { id: 'u1', name: 'Anna', email: 'anna@example.com' },
+			workspace: { id: DOC, name: 'Muster GmbH' },
+			role: 'admin',
+			head: 12,
+			following: 0
+		},
+		{
+			type: 'snapshot',
+			docId: DOC,
+			update: new Uint8Array([0, 0]),
+			entries: [entry({ serverTime: 1_795_000_000_500 })]
+		},
+		{ type: 'update', seq: 13, docId: DOC, update: new Uint8Array([1]), entries: [] },
+		{ type: 'caughtUp', seq: 13 },
+		{ type: 'ack', id: PUSH, seq: 0, serverTime: 1_795_000_000_500, author: { id: 'u1', name: 'Anna' } },
+		{ type: 'syncStep2', docId: DOC, update: new Uint8Array([0, 0]), stateVector: new Uint8Array([0]) },
+		{ type: 'error', code: 'busy', message: 'later', ref: PUSH, fatal: false }
+	];
+
+	it.each(messages.map((m) => [m.type, m] as const))('round-trips %s', (_type, message) => {
+		expect(decodeServerMessage(encodeServerMessage(message))).toEqual(message);
+	});
+
+	it('refuses an unknown role or error code', () => {
+		const welcome = frame(0, (enc) => {
+			for (const text of ['u1', 'Anna', 'a@b.de', DOC, 'W', 'owner']) encoding.writeVarString(enc, text);
+			encoding.writeVarUint(enc, 1);
+			encoding.writeVarUint(enc, 0);
+		});
+		expect(errorCode(() => decodeServerMessage(welcome))).toBe('malformed');
+		const error = frame(6, (enc) => {
+			for (const text of ['panic', 'm', '']) encoding.writeVarString(enc, text);
+			encoding.writeVarUint(enc, 0);
+		});
+		expect(errorCode(() => decodeServerMessage(error))).toBe('malformed');
+	});
+});
+
+describe('entries and state vectors', () => {
+	it('round-trips a list of entries as the server stores them', () => {
+		const entries = [entry(), entry({ id: '01a22400-0000-7000-8000-000000000009', serverTime: 5 })];
+		expect(decodeEntries(encodeEntries(entries))).toEqual(entries);
+	});
+
+	it('accepts real state vectors and refuses counts, truncation and trailing bytes', () => {
+		const doc = new Y.Doc();
+		doc.getMap('m').set('k', 1);
+		expect(isStateVector(Y.encodeStateVector(doc))).toBe(true);
+		expect(isStateVector(new Uint8Array([0]))).toBe(true);
+		expect(isStateVector(new Uint8Array())).toBe(false);
+		expect(isStateVector(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f]))).toBe(false);
+		expect(isStateVector(new Uint8Array([1, 5]))).toBe(false);
+		expect(isStateVector(new Uint8Array([0, 0]))).toBe(false);
+	});
+});
