@@ -57,6 +57,38 @@ describe('ContactListModel', () => {
 		await vi.waitFor(() => expect(model.count).toBe(11));
 	});
 
+	it('reads the list once for a burst of large changes, and ends with all of them', async () => {
+		await openWith(10);
+		await model.refresh();
+		const read = store.listKeys.bind(store);
+		let release: () => void = () => undefined;
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		// The first read after a change is slow (as with 50,000 keys while a first sync writes).
+		const listKeys = vi
+			.spyOn(store, 'listKeys')
+			.mockImplementationOnce(async (filter) => {
+				await gate;
+				return read(filter);
+			})
+			.mockImplementation(read);
+		// Five imports in a row, each too large to patch in (as batches of a first sync arrive).
+		for (let batch = 0; batch < 5; batch++) {
+			const result = await store.importContacts(
+				Array.from({ length: 250 }, (_, i) => ({
+					kind: 'company' as const,
+					fields: { companyName: `Neu ${batch}-${String(i).padStart(3, '0')}` }
+				}))
+			);
+			expect(result.ok).toBe(true);
+		}
+		expect(listKeys).toHaveBeenCalledTimes(1);
+		release();
+		// The slow read, then one read covering the four changes that came while it ran.
+		await vi.waitFor(() => expect(listKeys).toHaveBeenCalledTimes(2), { timeout: 5000 });
+		await vi.waitFor(() => expect(model.busy).toBe(false));
+		expect(model.count).toBe(1260);
+	});
+
 	it('moves an edited contact to its new place without reading the whole list again', async () => {
 		await openWith(30);
 		await model.refresh();

@@ -6,6 +6,8 @@ import { handleError } from './handle-error';
 const FIRST_PAINT_ROWS = 40;
 /** Up to this many changed rows are patched into the shown keys; more re-read the list. */
 const PATCH_UP_TO = 200;
+/** The least time between two re-reads of the list caused by changes (see `#refreshForChanges`). */
+const REFRESH_GAP_MS = 300;
 
 /** Where `key` goes in the ascending `keys`. */
 function insertionPoint(keys: readonly string[], key: string): number {
@@ -40,6 +42,9 @@ export class ContactListModel {
 	#window = { start: 0, end: 0 };
 	#generation = 0;
 	#unsubscribe: (() => void) | null = null;
+	/** The re-read after changes in flight, and whether more changes came meanwhile. */
+	#changeRefresh: Promise<unknown> | null = null;
+	#changesWaiting = false;
 
 	constructor(private readonly store: KontorStore) {
 		this.#unsubscribe = store.subscribe((change) => this.#onChange(change));
@@ -196,8 +201,31 @@ export class ContactListModel {
 		// A search is re-run; without one, the few changed rows are patched into the keys, so an edit
 		// does not read the keys of all 50,000 contacts again.
 		if (this.#query.trim() !== '' || !this.#complete || change.rowIds.length > PATCH_UP_TO)
-			void this.refresh(true);
+			this.#refreshForChanges();
 		else void this.#patch(change.rowIds);
+	}
+
+	/**
+	 * Re-reads the list after changes, but never two such reads at once and not more often than
+	 * every REFRESH_GAP_MS: a first sync stores hundreds of batches, and reading all keys after each
+	 * would compete with storing them. Changes arriving meanwhile are covered by one read afterwards.
+	 */
+	#refreshForChanges(): void {
+		if (this.#changeRefresh) {
+			this.#changesWaiting = true;
+			return;
+		}
+		this.#changeRefresh = this.refresh(true)
+			.then(() =>
+				this.#changesWaiting ? new Promise((resolve) => setTimeout(resolve, REFRESH_GAP_MS)) : null
+			)
+			.finally(() => {
+				this.#changeRefresh = null;
+				if (this.#changesWaiting) {
+					this.#changesWaiting = false;
+					this.#refreshForChanges();
+				}
+			});
 	}
 
 	/**
