@@ -4,6 +4,7 @@
  * messages; "wire" bytes are what the TCP socket carried, WebSocket handshake and frame headers
  * included.
  */
+import * as decoding from 'lib0/decoding';
 import type { Socket } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
 import {
@@ -60,6 +61,17 @@ type Listener = (message: ServerMessage, bytes: number) => void;
 /** Index of `update` and `snapshot` among the server's message types (protocol.ts, SERVER_TYPES). */
 const SNAPSHOT_TYPE = 1;
 const UPDATE_TYPE = 2;
+/** The frame type of a batch of server messages (after the seven message types). */
+const BATCH_TYPE = 7;
+
+/** The encoded messages inside a batch frame, unread (light clients only count most of them). */
+function batchedMessages(bytes: Uint8Array): Uint8Array[] {
+	const dec = decoding.createDecoder(bytes);
+	decoding.readVarUint(dec);
+	decoding.readVarUint(dec);
+	const count = decoding.readVarUint(dec);
+	return Array.from({ length: count }, () => decoding.readVarUint8Array(dec));
+}
 
 /** One device's socket to the Kontor server, without a store: what arrives is counted and handed on. */
 export class WireClient {
@@ -96,12 +108,16 @@ export class WireClient {
 		const bytes = toBytes(data);
 		this.#receivedMessages++;
 		this.#receivedPayload += bytes.length;
-		if (this.light && (bytes[1] === UPDATE_TYPE || bytes[1] === SNAPSHOT_TYPE)) {
-			this.skipped++;
-			return;
+		// A batch frame carries several messages; each is handled as if it had come alone.
+		const inner = bytes[1] === BATCH_TYPE ? batchedMessages(bytes) : [bytes];
+		for (const message of inner) {
+			if (this.light && (message[1] === UPDATE_TYPE || message[1] === SNAPSHOT_TYPE)) {
+				this.skipped++;
+				continue;
+			}
+			const decoded = decodeServerMessage(message);
+			for (const listener of this.#listeners) listener(decoded, message.length);
 		}
-		const message = decodeServerMessage(bytes);
-		for (const listener of this.#listeners) listener(message, bytes.length);
 	}
 
 	send(message: ClientMessage): void {

@@ -15,6 +15,7 @@ import {
 	decodeClientMessage,
 	decodeEntries,
 	encodeEntries,
+	encodeServerBatch,
 	encodeServerMessage,
 	MAX_MESSAGE_BYTES,
 	ProtocolError,
@@ -64,6 +65,8 @@ interface QueuedRecord {
 }
 
 const PAGE = 500;
+/** Queued messages for one device are sent at the latest when this many bytes wait. */
+const BATCH_BYTES = 256 * 1024;
 /** Pushes one connection may have waiting; more are answered 'busy' (the device sends them again). */
 const MAX_PENDING_PUSHES = 1000;
 /** Protocol errors a connection may cause before the hub stops listening to it. */
@@ -82,6 +85,9 @@ class Connection {
 	alive = true;
 	/** Pushes received and not yet answered. */
 	pushing = 0;
+	#outgoing: Uint8Array[] = [];
+	#outgoingBytes = 0;
+	#flushScheduled = false;
 	/** Pushes of this connection, one after another per document. */
 	readonly chains = new Map<string, Promise<void>>();
 
@@ -96,22 +102,46 @@ class Connection {
 		this.sendBytes(encodeServerMessage(message));
 	}
 
+	/**
+	 * Queues a message; what is queued in one turn of the event loop leaves as one frame (a batch
+	 * when there are several), and at the latest when 256 KB are waiting.
+	 */
 	sendBytes(bytes: Uint8Array): void {
 		if (this.socket.readyState !== this.socket.OPEN) return;
 		if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
 			this.socket.close(CLOSE_TOO_SLOW, 'too slow');
 			return;
 		}
-		this.socket.send(bytes);
+		this.#outgoing.push(bytes);
+		this.#outgoingBytes += bytes.byteLength;
+		if (this.#outgoingBytes >= BATCH_BYTES) this.flush();
+		else if (!this.#flushScheduled) {
+			this.#flushScheduled = true;
+			setImmediate(() => this.flush());
+		}
+	}
+
+	flush(): void {
+		this.#flushScheduled = false;
+		const frames = this.#outgoing;
+		if (frames.length === 0) return;
+		this.#outgoing = [];
+		this.#outgoingBytes = 0;
+		if (this.socket.readyState !== this.socket.OPEN) return;
+		this.socket.send(frames.length === 1 ? (frames[0] as Uint8Array) : encodeServerBatch(frames));
 	}
 
 	error(code: ErrorCode, message: string, ref = '', fatal = false): void {
 		this.send({ type: 'error', code, message, ref, fatal });
-		if (fatal) this.socket.close(CLOSE_POLICY, code);
+		if (fatal) {
+			this.flush();
+			this.socket.close(CLOSE_POLICY, code);
+		}
 	}
 
 	/** Waits until the socket's send buffer has room (a first sync sends thousands of messages). */
 	async drain(): Promise<void> {
+		this.flush();
 		while (this.socket.readyState === this.socket.OPEN && this.socket.bufferedAmount > 4 * 1024 * 1024) {
 			await new Promise((resolve) => setTimeout(resolve, 5));
 		}

@@ -21,7 +21,9 @@ import { KontorStore } from '../../src/lib/store';
 import { createAccountClient } from '../../src/lib/sync/account-client';
 import {
 	decodeClientMessage,
-	decodeServerMessage,
+	decodeServerFrame,
+	encodeServerBatch,
+	encodeServerMessage,
 	type ClientMessage,
 	type ServerMessage
 } from '../../src/lib/sync/protocol';
@@ -185,11 +187,18 @@ class TapSocket implements SocketLike {
 		socket.onerror = (event) => this.onerror?.(event);
 		socket.onmessage = (event) => {
 			if (this.#cut) return;
-			const message = decodeServerMessage(new Uint8Array(event.data as ArrayBuffer));
-			this.device.onMessage(message, this);
-			if (this.#cut) return;
-			this.device.saw(message);
-			this.onmessage?.(event);
+			// A frame may be a batch: a cut inside it lets through only the messages before the cut.
+			const messages = decodeServerFrame(new Uint8Array(event.data as ArrayBuffer));
+			const passed: ServerMessage[] = [];
+			for (const message of messages) {
+				this.device.onMessage(message, this);
+				if (this.#cut) break;
+				this.device.saw(message);
+				passed.push(message);
+			}
+			if (passed.length === messages.length) this.onmessage?.(event);
+			else if (passed.length > 0)
+				this.onmessage?.({ data: encodeServerBatch(passed.map(encodeServerMessage)) });
 		};
 	}
 

@@ -16,7 +16,7 @@ import type { Contact, ContactId } from '../../src/lib/domain';
 import {
 	decodeClientMessage,
 	decodeEntries,
-	decodeServerMessage,
+	decodeServerFrame,
 	encodeClientMessage,
 	MAX_MESSAGE_BYTES,
 	PROTOCOL_VERSION,
@@ -334,7 +334,7 @@ class Wire {
 	onMessage(handle: (message: ServerMessage) => void, storm: Storm): void {
 		this.socket.on('message', (data: RawData) => {
 			try {
-				handle(decodeServerMessage(new Uint8Array(data as Buffer)));
+				for (const message of decodeServerFrame(new Uint8Array(data as Buffer))) handle(message);
 			} catch (error) {
 				storm.fail(`an answer the client cannot decode: ${String(error)}`);
 			}

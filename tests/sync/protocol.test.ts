@@ -4,9 +4,11 @@ import * as Y from 'yjs';
 import {
 	decodeClientMessage,
 	decodeEntries,
+	decodeServerFrame,
 	decodeServerMessage,
 	encodeClientMessage,
 	encodeEntries,
+	encodeServerBatch,
 	encodeServerMessage,
 	isStateVector,
 	MAX_MESSAGE_BYTES,
@@ -160,6 +162,16 @@ describe('server messages', () => {
 
 	it.each(messages.map((m) => [m.type, m] as const))('round-trips %s', (_type, message) => {
 		expect(decodeServerMessage(encodeServerMessage(message))).toEqual(message);
+	});
+
+	it('carries several messages in one batch frame, each checked, and no batch inside a batch', () => {
+		const frames = messages.map(encodeServerMessage);
+		expect(decodeServerFrame(encodeServerBatch(frames))).toEqual(messages);
+		expect(decodeServerFrame(frames[3] as Uint8Array)).toEqual([messages[3]]);
+		const nested = encodeServerBatch([encodeServerBatch(frames)]);
+		expect(errorCode(() => decodeServerFrame(nested))).toBe('unknownType');
+		const broken = encodeServerBatch([...frames.slice(0, 2), new Uint8Array([PROTOCOL_VERSION, 3])]);
+		expect(errorCode(() => decodeServerFrame(broken))).toBe('malformed');
 	});
 
 	it('refuses an unknown role or error code', () => {

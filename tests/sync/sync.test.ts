@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { newGroupId, parseContactId, type ContactId } from '../../src/lib/domain';
-import { decodeServerMessage, encodeClientMessage, type ServerMessage } from '../../src/lib/sync/protocol';
+import { decodeServerFrame, encodeClientMessage, type ServerMessage } from '../../src/lib/sync/protocol';
 import { Rig, waitFor, type Device } from './helpers';
 
 let rig: Rig;
@@ -38,7 +38,7 @@ async function rawConnection(url: string): Promise<{
 	let bytes = 0;
 	socket.on('message', (data: Buffer) => {
 		bytes += data.byteLength;
-		received.push(decodeServerMessage(new Uint8Array(data)));
+		received.push(...decodeServerFrame(new Uint8Array(data)));
 	});
 	await new Promise((resolve, reject) => {
 		socket.once('open', resolve);

@@ -483,3 +483,37 @@ export function decodeServerMessage(bytes: Uint8Array, limit = 64 * MAX_MESSAGE_
 	r.end();
 	return message;
 }
+
+// ---- batches: several server messages in one frame ----
+
+/** The frame type of a batch, after the message types (so single messages keep their numbers). */
+const BATCH_TYPE = SERVER_TYPES.length;
+
+/**
+ * Several encoded server messages as one frame: a busy server sends what it has for a device in
+ * one WebSocket frame instead of one each (a broadcast to many devices costs a frame per device,
+ * not per update and device).
+ */
+export function encodeServerBatch(frames: readonly Uint8Array[]): Uint8Array {
+	const enc = encoding.createEncoder();
+	encoding.writeVarUint(enc, PROTOCOL_VERSION);
+	encoding.writeVarUint(enc, BATCH_TYPE);
+	encoding.writeVarUint(enc, frames.length);
+	for (const bytes of frames) encoding.writeVarUint8Array(enc, bytes);
+	return encoding.toUint8Array(enc);
+}
+
+/** Decodes a frame from the server: one message, or each message of a batch, every one validated. */
+export function decodeServerFrame(bytes: Uint8Array, limit = 64 * MAX_MESSAGE_BYTES): ServerMessage[] {
+	if (bytes.length > limit) throw new ProtocolError('tooLarge', `message of ${bytes.length} bytes`);
+	const r = new Reader(bytes);
+	const version = r.uint('version');
+	if (version !== PROTOCOL_VERSION) throw new ProtocolError('version', `protocol version ${version}`);
+	if (r.uint('type') !== BATCH_TYPE) return [decodeServerMessage(bytes, limit)];
+	const count = r.uint('batch size', bytes.length);
+	const messages: ServerMessage[] = [];
+	// A batch inside a batch is an unknown type to decodeServerMessage.
+	for (let i = 0; i < count; i++) messages.push(decodeServerMessage(r.bytes('batched message'), limit));
+	r.end();
+	return messages;
+}

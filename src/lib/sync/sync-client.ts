@@ -7,7 +7,7 @@
  */
 import type { AccountInfo } from './account-types';
 import {
-	decodeServerMessage,
+	decodeServerFrame,
 	encodeClientMessage,
 	MAX_MESSAGE_BYTES,
 	ProtocolError,
@@ -98,6 +98,8 @@ export class SyncClient {
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
 	/** Messages not yet handled, in arrival order, and whether the handler is running. */
 	#inbox: ServerMessage[] = [];
+	/** Index of the next message in `#inbox` (taking from the front of a long array would copy it). */
+	#inboxHead = 0;
 	#handling = false;
 	/** The server accepted the session on this connection (welcome received). */
 	#welcomed = false;
@@ -185,6 +187,7 @@ export class SyncClient {
 		this.#welcomed = false;
 		this.#inFlight.clear();
 		this.#inbox = [];
+		this.#inboxHead = 0;
 		// While the browser knows it is offline, a connection attempt can only fail: wait for the next
 		// retry (or the 'online' event) instead.
 		if (typeof navigator !== 'undefined' && navigator.onLine === false) {
@@ -237,18 +240,32 @@ export class SyncClient {
 	#onMessage(socket: SocketLike, data: unknown): void {
 		if (socket !== this.#socket) return;
 		const bytes = toBytes(data);
-		let message: ServerMessage;
+		let messages: ServerMessage[];
 		try {
 			if (!bytes) throw new ProtocolError('malformed', 'text message');
-			message = decodeServerMessage(bytes);
+			messages = decodeServerFrame(bytes);
 		} catch (error) {
 			// A server we cannot understand: drop the connection and try again later.
 			console.error('Kontor sync: unreadable message from the server', error);
 			socket.close(1002, 'unreadable message');
 			return;
 		}
-		this.#inbox.push(message);
+		this.#inbox.push(...messages);
 		void this.#handleInbox(socket);
+	}
+
+	#peek(): ServerMessage | undefined {
+		return this.#inbox[this.#inboxHead];
+	}
+
+	#take(): ServerMessage | undefined {
+		const message = this.#inbox[this.#inboxHead];
+		this.#inboxHead += 1;
+		if (this.#inboxHead >= 1024 && this.#inboxHead * 2 >= this.#inbox.length) {
+			this.#inbox = this.#inbox.slice(this.#inboxHead);
+			this.#inboxHead = 0;
+		}
+		return message;
 	}
 
 	/** Handles messages in order; runs of received documents or acks are stored together. */
@@ -256,12 +273,11 @@ export class SyncClient {
 		if (this.#handling) return;
 		this.#handling = true;
 		try {
-			while (this.#inbox.length > 0 && socket === this.#socket) {
-				const first = this.#inbox[0] as ServerMessage;
+			for (let first = this.#peek(); first && socket === this.#socket; first = this.#peek()) {
 				if (first.type === 'snapshot' || first.type === 'update') await this.#receiveRun(socket);
 				else if (first.type === 'ack') await this.#ackRun();
 				else {
-					this.#inbox.shift();
+					this.#take();
 					await this.#handle(socket, first);
 				}
 			}
@@ -278,9 +294,9 @@ export class SyncClient {
 		const items: ReceivedItem[] = [];
 		let cursor: number | undefined;
 		while (items.length < this.#options.batchSize) {
-			const next = this.#inbox[0];
+			const next = this.#peek();
 			if (!next || (next.type !== 'snapshot' && next.type !== 'update')) break;
-			this.#inbox.shift();
+			this.#take();
 			items.push({ docId: next.docId, update: next.update, entries: next.entries });
 			if (next.type === 'update' && next.seq > this.#cursor) cursor = next.seq;
 		}
@@ -299,8 +315,8 @@ export class SyncClient {
 
 	async #ackRun(): Promise<void> {
 		const acks: PushAck[] = [];
-		while (this.#inbox[0]?.type === 'ack') {
-			const ack = this.#inbox.shift() as Extract<ServerMessage, { type: 'ack' }>;
+		while (this.#peek()?.type === 'ack') {
+			const ack = this.#take() as Extract<ServerMessage, { type: 'ack' }>;
 			acks.push({ id: ack.id, serverTime: ack.serverTime, author: ack.author });
 			this.#cursor = Math.max(this.#cursor, ack.seq);
 		}
