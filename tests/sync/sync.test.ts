@@ -1,10 +1,12 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { newGroupId, parseContactId, type ContactId } from '../../src/lib/domain';
 import { decodeServerFrame, encodeClientMessage, type ServerMessage } from '../../src/lib/sync/protocol';
-import { Rig, waitFor, type Device } from './helpers';
+import { StorageError } from '../../src/lib/store';
+import { SyncClient } from '../../src/lib/sync/sync-client';
+import { Rig, waitFor, wsConnect, type Device } from './helpers';
 
 let rig: Rig;
 
@@ -340,6 +342,39 @@ describe('pushes', () => {
 		await rig.server.accounts.logout(admin.token);
 		a.online();
 		await waitFor(() => a.status?.phase === 'signedOut');
+	});
+});
+
+describe('storage failures on the device', () => {
+	it('reports a failed store of received data and catches up once storing works again', async () => {
+		const admin = await rig.admin();
+		const a = await rig.device(admin);
+		a.online();
+		const id = await createCompany(a, 'Voll GmbH');
+		await a.synced();
+		const b = await rig.device(admin);
+		const receive = b.store.receive.bind(b.store);
+		const spy = vi
+			.spyOn(b.store, 'receive')
+			.mockRejectedValueOnce(new StorageError('quota'))
+			.mockImplementation(receive);
+		const failures: unknown[] = [];
+		const client = new SyncClient({
+			store: b.store,
+			url: rig.server.syncUrl,
+			token: admin.token,
+			connect: wsConnect,
+			backoff: { initialMs: 20, maxMs: 100 },
+			onStorageError: (error) => failures.push(error)
+		});
+		client.start();
+		try {
+			await waitFor(async () => (await companyName(b, id)) === 'Voll GmbH');
+			expect(failures).toEqual([new StorageError('quota')]);
+			expect(spy.mock.calls.length).toBeGreaterThan(1);
+		} finally {
+			client.stop();
+		}
 	});
 });
 

@@ -58,6 +58,8 @@ export interface SyncClientOptions {
 	connect?: SocketFactory;
 	onStatus?: (status: ClientStatus) => void;
 	onNotice?: (notice: SyncNotice) => void;
+	/** Storing what the server sent failed (the device is full, the database closed). */
+	onStorageError?: (error: unknown) => void;
 	/** First retry delay and the cap of the exponential backoff. */
 	backoff?: { initialMs: number; maxMs: number };
 	random?: () => number;
@@ -69,6 +71,9 @@ export interface SyncClientOptions {
 }
 
 const OPEN = 1;
+// Browsers let pages close a socket only with 1000 or a code of 3000-4999.
+const CLOSE_UNREADABLE = 4002;
+const CLOSE_STORAGE_FAILED = 4011;
 
 function defaultConnect(url: string): SocketLike {
 	return new WebSocket(url) as unknown as SocketLike;
@@ -89,7 +94,9 @@ function wireEntry(entry: HistoryEntry): WireEntry {
 
 export class SyncClient {
 	readonly #store: KontorStore;
-	readonly #options: Required<Omit<SyncClientOptions, 'onStatus' | 'onNotice' | 'store' | 'url' | 'token'>>;
+	readonly #options: Required<
+		Omit<SyncClientOptions, 'onStatus' | 'onNotice' | 'onStorageError' | 'store' | 'url' | 'token'>
+	>;
 	readonly #url: string;
 	readonly #token: string;
 	#socket: SocketLike | null = null;
@@ -131,7 +138,7 @@ export class SyncClient {
 			backoff: backoff ?? { initialMs: 500, maxMs: 30_000 },
 			random: random ?? Math.random,
 			now: now ?? Date.now,
-			batchSize: batchSize ?? 1000,
+			batchSize: batchSize ?? 500,
 			maxInFlight: maxInFlight ?? 200
 		};
 	}
@@ -247,7 +254,7 @@ export class SyncClient {
 		} catch (error) {
 			// A server we cannot understand: drop the connection and try again later.
 			console.error('Kontor sync: unreadable message from the server', error);
-			socket.close(1002, 'unreadable message');
+			socket.close(CLOSE_UNREADABLE, 'unreadable message');
 			return;
 		}
 		this.#inbox.push(...messages);
@@ -284,7 +291,8 @@ export class SyncClient {
 		} catch (error) {
 			// Storing failed (quota, a closed database): reconnect later and resume from the cursor.
 			console.error('Kontor sync: storing what the server sent failed', error);
-			if (socket === this.#socket) socket.close(1011, 'storage failed');
+			this.options.onStorageError?.(error);
+			if (socket === this.#socket) socket.close(CLOSE_STORAGE_FAILED, 'storage failed');
 		} finally {
 			this.#handling = false;
 		}

@@ -25,6 +25,8 @@ export interface SyncControllerOptions {
 	fetch?: typeof fetch;
 	connect?: SocketFactory;
 	onNotice?: (notice: SyncNotice) => void;
+	/** Storing synced data failed; the app shows it like any storage problem. */
+	onStorageError?: (error: unknown) => void;
 	/** Backoff of the sync client (tests shorten it). */
 	backoff?: { initialMs: number; maxMs: number };
 }
@@ -168,6 +170,7 @@ class Controller implements SyncController {
 			connect: this.#options.connect,
 			backoff: this.#options.backoff,
 			onNotice: this.#options.onNotice,
+			onStorageError: this.#options.onStorageError,
 			onStatus: (status) => {
 				if (this.#client !== client) return;
 				this.#publish({ ...status, account: status.account ?? session.account });
