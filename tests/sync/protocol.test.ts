@@ -174,6 +174,14 @@ describe('server messages', () => {
 		expect(errorCode(() => decodeServerFrame(broken))).toBe('malformed');
 	});
 
+	it('decodes byte fields as copies, so a stored update does not keep (or store) its whole frame', () => {
+		const [, snapshot] = decodeServerFrame(encodeServerBatch(messages.map(encodeServerMessage)));
+		if (snapshot?.type !== 'snapshot') throw new Error('expected the snapshot');
+		expect(snapshot.update.buffer.byteLength).toBe(snapshot.update.byteLength);
+		const sv = snapshot.entries[0]?.svBefore as Uint8Array;
+		expect(sv.buffer.byteLength).toBe(sv.byteLength);
+	});
+
 	it('refuses an unknown role or error code', () => {
 		const welcome = frame(0, (enc) => {
 			for (const text of ['u1', 'Anna', 'a@b.de', DOC, 'W', 'owner']) encoding.writeVarString(enc, text);

@@ -237,10 +237,14 @@ class Reader {
 		if (!Number.isSafeInteger(value) || value < 0 || value > max) this.#fail(what);
 		return value;
 	}
+	/**
+	 * A copy, not a view into the message: a view keeps the whole frame alive, and storing it in
+	 * IndexedDB would store the whole frame (a batch of hundreds of messages) with every record.
+	 */
 	bytes(what: string): Uint8Array {
 		const length = this.uint(what);
 		if (length > this.#dec.arr.length - this.#dec.pos) this.#fail(what);
-		return decoding.readUint8Array(this.#dec, length);
+		return decoding.readUint8Array(this.#dec, length).slice();
 	}
 	string(what: string, max = MAX_STRING): string {
 		const length = this.uint(what);
