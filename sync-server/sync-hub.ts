@@ -139,12 +139,20 @@ class Connection {
 		}
 	}
 
-	/** Waits until the socket's send buffer has room (a first sync sends thousands of messages). */
-	async drain(): Promise<void> {
+	get open(): boolean {
+		return this.socket.readyState === this.socket.OPEN;
+	}
+
+	/**
+	 * Waits until the socket's send buffer has room (a first sync sends thousands of messages);
+	 * false when the device went away, so a resume stops reading what nobody will receive.
+	 */
+	async drain(): Promise<boolean> {
 		this.flush();
-		while (this.socket.readyState === this.socket.OPEN && this.socket.bufferedAmount > 4 * 1024 * 1024) {
+		while (this.open && this.socket.bufferedAmount > 4 * 1024 * 1024) {
 			await new Promise((resolve) => setTimeout(resolve, 5));
 		}
+		return this.open;
 	}
 }
 
@@ -325,7 +333,7 @@ export class SyncHub {
 					this.#sendRecord(connection, { record, access: doc }, true);
 					after = record.seq;
 				}
-				await connection.drain();
+				if (!(await connection.drain())) return;
 			}
 		}
 		// Records appended meanwhile are in the queue and follow the caughtUp.
@@ -346,7 +354,7 @@ export class SyncHub {
 					entries.push(...decodeEntries(blob));
 				connection.send({ type: 'snapshot', docId: doc.docId, update: doc.state, entries });
 			}
-			await connection.drain();
+			if (!(await connection.drain())) return;
 		}
 	}
 
