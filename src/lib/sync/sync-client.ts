@@ -15,7 +15,7 @@ import {
 	type ServerMessage,
 	type WireEntry
 } from './protocol';
-import type { SyncPhase, SyncProblem } from './status';
+import type { SyncPhase, SyncProblem, SyncStatus } from './status';
 import type { HistoryEntry, KontorStore, PushAck, ReceivedItem } from '../store';
 
 /** The part of the WebSocket API the client uses (the browser's, or `ws` in Node). */
@@ -32,15 +32,8 @@ export interface SocketLike {
 }
 export type SocketFactory = (url: string) => SocketLike;
 
-export interface ClientStatus {
-	phase: Exclude<SyncPhase, 'local'>;
-	pending: number;
-	lastSyncedAt: number | null;
-	progress: { done: number; total: number } | null;
-	error: SyncProblem | null;
-	nextRetryAt: number | null;
-	account: AccountInfo | null;
-}
+/** The status as the client knows it: never 'local', which means there is no client. */
+export type ClientStatus = Omit<SyncStatus, 'phase'> & { phase: Exclude<SyncPhase, 'local'> };
 
 /** Something the user should be told that is not a status (a change the server refused). */
 export interface SyncNotice {
