@@ -131,7 +131,7 @@ export class SyncClient {
 			backoff: backoff ?? { initialMs: 500, maxMs: 30_000 },
 			random: random ?? Math.random,
 			now: now ?? Date.now,
-			batchSize: batchSize ?? 500,
+			batchSize: batchSize ?? 1000,
 			maxInFlight: maxInFlight ?? 200
 		};
 	}
