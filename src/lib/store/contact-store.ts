@@ -747,15 +747,13 @@ export class KontorStore {
 		return this.#serially(async () => {
 			const cache = docId === WORKSPACE_DOC_ID ? this.#workspace : this.#contacts;
 			const entry = await this.#guard(() => cache.get(docId));
-			// The server has every struct this device has: nothing to send. (Structs this device holds
-			// pending, waiting for what they depend on, would make the diff look non-empty forever.)
-			if (
-				vectorCovers(Y.decodeStateVector(stateVector), Y.decodeStateVector(Y.encodeStateVector(entry.doc)))
-			) {
-				return false;
-			}
+			// The server has every struct this device has: nothing to send. Deletions need no check of
+			// their own: every edit that deletes also advances its client's clock (`transactEdit`), and
+			// structs held pending (waiting for what they depend on) are not in the state vector, so
+			// they cannot make a repair look necessary forever.
+			const own = Y.decodeStateVector(Y.encodeStateVector(entry.doc));
+			if (vectorCovers(Y.decodeStateVector(stateVector), own)) return false;
 			const missing = Y.encodeStateAsUpdate(entry.doc, stateVector);
-			if (isEmptyUpdate(missing)) return false;
 			await this.#guard(() => this.#db.outbox.add({ id: uuidv7(), docId, update: missing, entryIds: [] }));
 			this.#announce({ docIds: [docId], rowIds: [] });
 			return true;
@@ -814,16 +812,6 @@ export class KontorStore {
 function vectorCovers(a: Map<number, number>, b: Map<number, number>): boolean {
 	for (const [client, clock] of b) if ((a.get(client) ?? 0) < clock) return false;
 	return true;
-}
-
-/**
- * A diff without structs: nothing the other side lacks. `encodeStateAsUpdate(doc, sv)` always carries
- * the whole delete set (a state vector says nothing about deletions), so the delete set cannot tell;
- * every edit that deletes also advances its client's clock (`transactEdit`), so a missing deletion
- * always comes with a missing struct.
- */
-function isEmptyUpdate(update: Uint8Array): boolean {
-	return Y.decodeUpdate(update).structs.length === 0;
 }
 
 /** Opens the store with defaults; see `KontorStore.open`. */
