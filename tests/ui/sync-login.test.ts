@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { tick } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AccountInfo, ApiErrorCode, ApiResult } from '../../src/lib/sync';
+import { API_ERROR_CODES, type AccountInfo, type ApiErrorCode, type ApiResult } from '../../src/lib/sync';
 import { i18n } from '../../src/lib/ui/i18n/index.svelte';
 import { SyncModel } from '../../src/lib/ui/state/sync.svelte';
 import LoginForm from '../../src/lib/ui/sync/LoginForm.svelte';
@@ -169,24 +169,7 @@ describe('LoginForm', () => {
 });
 
 describe('account error messages', () => {
-	const CODES: (ApiErrorCode | 'network')[] = [
-		'badRequest',
-		'invalidEmail',
-		'weakPassword',
-		'nameRequired',
-		'setupDone',
-		'emailTaken',
-		'invalidCredentials',
-		'rateLimited',
-		'unauthorized',
-		'forbidden',
-		'inviteInvalid',
-		'inviteExpired',
-		'notFound',
-		'tooLarge',
-		'internal',
-		'network'
-	];
+	const CODES: (ApiErrorCode | 'network')[] = [...API_ERROR_CODES, 'network'];
 
 	it.each(CODES)('has a message for "%s" in German and English', (code) => {
 		const message = apiErrorMessage({ ok: false, error: code, retryAfter: 90 });

@@ -3,20 +3,21 @@
  * method returns an `ApiResult`: the server's error code when it answered with one, `network` when
  * it could not be reached, and `internal` when something answered that is not this API.
  */
-import type {
-	AcceptInviteRequest,
-	AccountInfo,
-	ApiErrorCode,
-	AuthResponse,
-	InviteCreated,
-	InviteInfo,
-	InvitePreview,
-	InviteRequest,
-	LoginRequest,
-	MemberInfo,
-	ServerStatus,
-	SessionInfo,
-	SetupRequest
+import {
+	API_ERROR_CODES,
+	type AcceptInviteRequest,
+	type AccountInfo,
+	type ApiErrorCode,
+	type AuthResponse,
+	type InviteCreated,
+	type InviteInfo,
+	type InvitePreview,
+	type InviteRequest,
+	type LoginRequest,
+	type MemberInfo,
+	type ServerStatus,
+	type SessionInfo,
+	type SetupRequest
 } from './account-types';
 import type { ApiResult } from './sync-api';
 
@@ -37,23 +38,7 @@ export interface AccountClient {
 	acceptInvite(request: AcceptInviteRequest): Promise<ApiResult<AuthResponse>>;
 }
 
-const ERROR_CODES: ReadonlySet<string> = new Set<ApiErrorCode>([
-	'badRequest',
-	'invalidEmail',
-	'weakPassword',
-	'nameRequired',
-	'setupDone',
-	'emailTaken',
-	'invalidCredentials',
-	'rateLimited',
-	'unauthorized',
-	'forbidden',
-	'inviteInvalid',
-	'inviteExpired',
-	'notFound',
-	'tooLarge',
-	'internal'
-]);
+const ERROR_CODES: ReadonlySet<string> = new Set<ApiErrorCode>(API_ERROR_CODES);
 
 // ---- response checks: only what the app goes on to use, so a proxy's HTML page is not taken for data ----
 

@@ -108,22 +108,26 @@ export interface AcceptInviteRequest {
 	deviceLabel?: string;
 }
 
-export type ApiErrorCode =
-	| 'badRequest' // malformed body
-	| 'invalidEmail'
-	| 'weakPassword' // fewer than 10 characters
-	| 'nameRequired'
-	| 'setupDone' // setup after the first account exists
-	| 'emailTaken'
-	| 'invalidCredentials' // wrong e-mail or password (never says which)
-	| 'rateLimited' // too many failed logins; `retryAfter` seconds
-	| 'unauthorized' // no, unknown, expired or revoked session
-	| 'forbidden' // not an admin
-	| 'inviteInvalid' // unknown, used, revoked
-	| 'inviteExpired'
-	| 'notFound'
-	| 'tooLarge'
-	| 'internal';
+/** Every error the account API answers with (the client accepts no other). */
+export const API_ERROR_CODES = [
+	'badRequest', // malformed body
+	'invalidEmail',
+	'weakPassword', // fewer than 10 characters
+	'nameRequired',
+	'setupDone', // setup after the first account exists
+	'emailTaken',
+	'invalidCredentials', // wrong e-mail or password (never says which)
+	'rateLimited', // too many failed logins; `retryAfter` seconds
+	'unauthorized', // no, unknown, expired or revoked session
+	'forbidden', // not an admin
+	'inviteInvalid', // unknown, used, revoked
+	'inviteExpired',
+	'notFound',
+	'tooLarge',
+	'internal'
+] as const;
+
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export interface ApiError {
 	error: ApiErrorCode;
