@@ -42,6 +42,7 @@ import {
 import {
 	createDatabase,
 	DEFAULT_DB_NAME,
+	whereAnyOf,
 	type KontorDexie,
 	type OutboxRecord,
 	type UpdateRecord
@@ -73,6 +74,13 @@ export interface ReceivedItem {
 export interface ReceiveResult {
 	/** Documents that still lack updates the received ones depend on. */
 	incomplete: string[];
+}
+
+/** What `receive` reads before applying: loaded documents, and stored updates of the others. */
+interface ReceivedRead {
+	byDoc: Map<string, Uint8Array[]>;
+	loaded: Map<string, DocEntry>;
+	stored: Map<string, Uint8Array[]>;
 }
 
 /** A local change waiting for the server's acknowledgement, with its history entries. */
@@ -228,12 +236,8 @@ export class KontorStore {
 
 	/** The rows of contacts by id, in no particular order; unknown ids are left out. */
 	async rowsByIds(ids: readonly string[]): Promise<ContactRow[]> {
-		return this.#guard(() =>
-			this.#db.contacts
-				.where('id')
-				.anyOf([...ids])
-				.toArray()
-		);
+		const db = this.#db;
+		return this.#guard(() => db.transaction('r', db.contacts, () => whereAnyOf(db.contacts, 'id', ids)));
 	}
 
 	async row(id: ContactId): Promise<ContactRow | undefined> {
@@ -327,7 +331,7 @@ export class KontorStore {
 				}
 				await bulk.transaction('rw', [bulk.updates, bulk.contacts, bulk.history, bulk.outbox], async () => {
 					const outside = [...new Set(batch.map((c) => c.parentId).filter((p) => p !== null))];
-					const known = await bulk.contacts.where('id').anyOf(outside).toArray();
+					const known = await whereAnyOf(bulk.contacts, 'id', outside);
 					const rows = projectAll(batch, () => time, new Map(known.map((r) => [r.id, rowAsParent(r)])));
 					await bulk.updates.bulkAdd(updates);
 					await bulk.history.bulkAdd(history);
@@ -568,7 +572,7 @@ export class KontorStore {
 			try {
 				result = await db.transaction('rw', [db.updates, db.contacts, db.history, db.meta], async () => {
 					const time = Date.now();
-					const applied = await this.#applyReceived(items);
+					const read = await this.#readReceived(items);
 					const records = items.map((item) => ({
 						docId: item.docId,
 						update: item.update,
@@ -576,20 +580,30 @@ export class KontorStore {
 						device: '',
 						author: ''
 					}));
-					const seqs = (await db.updates.bulkAdd(records, { allKeys: true })) as number[];
+					const entries = items.flatMap((item) =>
+						(item.entries ?? []).map((e) => ({ ...e, docId: item.docId }))
+					);
+					// The writes that need no documents go first: the database stores them while this
+					// thread applies the updates and projects the rows.
+					const stored = Promise.all([
+						db.updates.bulkAdd(records, { allKeys: true }) as Promise<number[]>,
+						entries.length > 0 ? db.history.bulkPut(entries) : null,
+						options.cursor === undefined ? null : db.meta.put({ key: SYNC_CURSOR, value: options.cursor })
+					]);
+					// Marked as handled: should applying throw first, the transaction aborts with its error.
+					stored.catch(() => undefined);
+					const applied = this.#applyRead(read);
+					// The row's time is when this device stored the update, as a rebuild reads it back.
+					const [[seqs], rowIds] = await Promise.all([
+						stored,
+						writeProjectionBatch(db, applied.contacts, time)
+					]);
 					for (const [i, item] of items.entries()) {
-						const entry = applied.loaded.get(item.docId);
+						const entry = read.loaded.get(item.docId);
 						if (!entry) continue;
 						entry.lastSeq = Math.max(entry.lastSeq, seqs[i] ?? 0);
 						entry.rows += 1;
 					}
-					const entries = items.flatMap((item) =>
-						(item.entries ?? []).map((e) => ({ ...e, docId: item.docId }))
-					);
-					if (entries.length > 0) await db.history.bulkPut(entries);
-					if (options.cursor !== undefined) await db.meta.put({ key: SYNC_CURSOR, value: options.cursor });
-					// The row's time is when this device stored the update, as a rebuild reads it back.
-					const rowIds = await writeProjectionBatch(db, applied.contacts, time);
 					return { rowIds, incomplete: applied.incomplete };
 				});
 			} catch (error) {
@@ -611,13 +625,11 @@ export class KontorStore {
 	}
 
 	/**
-	 * Applies received updates: to the loaded document where there is one, else to a throwaway
-	 * document built from the stored updates (read in one query), which keeps a first sync of
-	 * thousands of contacts from loading them one by one.
+	 * Reads what applying received updates needs: the loaded documents, brought up to date, and for
+	 * the others their stored updates (in one query), which keeps a first sync of thousands of
+	 * contacts from loading them one by one.
 	 */
-	async #applyReceived(
-		items: readonly ReceivedItem[]
-	): Promise<{ contacts: Contact[]; incomplete: string[]; loaded: Map<string, DocEntry> }> {
+	async #readReceived(items: readonly ReceivedItem[]): Promise<ReceivedRead> {
 		const byDoc = new Map<string, Uint8Array[]>();
 		for (const item of items) {
 			const list = byDoc.get(item.docId);
@@ -636,13 +648,21 @@ export class KontorStore {
 		}
 		const stored = new Map<string, Uint8Array[]>();
 		if (cold.length > 0) {
-			const records = await this.#db.updates.where('docId').anyOf(cold).toArray();
+			const records = await whereAnyOf(this.#db.updates, 'docId', cold);
 			for (const r of records.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
 				const list = stored.get(r.docId);
 				if (list) list.push(r.update);
 				else stored.set(r.docId, [r.update]);
 			}
 		}
+		return { byDoc, loaded, stored };
+	}
+
+	/**
+	 * Applies received updates to the loaded documents, or else to throwaway documents built from
+	 * the stored updates; returns the contacts to project and the documents still missing updates.
+	 */
+	#applyRead({ byDoc, loaded, stored }: ReceivedRead): { contacts: Contact[]; incomplete: string[] } {
 		const contacts: Contact[] = [];
 		const incomplete: string[] = [];
 		for (const [docId, updates] of byDoc) {
@@ -654,7 +674,7 @@ export class KontorStore {
 			if (docId !== WORKSPACE_DOC_ID && isInitialized(doc)) contacts.push(readContact(doc));
 			if (!entry) doc.destroy();
 		}
-		return { contacts, incomplete, loaded };
+		return { contacts, incomplete };
 	}
 
 	/** The full state of a document as one update (what another device needs to catch up). */

@@ -1,4 +1,4 @@
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { cmp, type EntityTable, type Table } from 'dexie';
 import * as Y from 'yjs';
 import type { HistoryEntry } from '../crdt';
 import { uuidv7, type ContactRow } from '../domain';
@@ -92,4 +92,32 @@ export function createDatabase(name: string, durability: 'strict' | 'relaxed' = 
 			await tx.table<OutboxRecord>('outbox').bulkAdd(records);
 		});
 	return db;
+}
+
+/**
+ * The records whose `index` (a property holding a string) equals one of `keys`, in no particular
+ * order. Dexie's `anyOf` walks
+ * one cursor from key to key, a round trip each (about 0.1 ms per key in Chromium, 7 s of a
+ * 50,000-contact first sync). Keys that lie close together (a first sync receives documents in id
+ * order) are read instead with one request over their range, as long as the range holds few other
+ * records; scattered keys get one request each, all issued at once.
+ */
+export async function whereAnyOf<T, K, I>(
+	table: Table<T, K, I>,
+	index: string,
+	keys: Iterable<string>
+): Promise<T[]> {
+	const wanted = [...new Set(keys)].sort(cmp);
+	const [first, last] = [wanted[0], wanted[wanted.length - 1]];
+	if (first === undefined || last === undefined) return [];
+	if (wanted.length > 1) {
+		const limit = wanted.length * 4 + 64;
+		const inRange = await table.where(index).between(first, last, true, true).limit(limit).toArray();
+		if (inRange.length < limit) {
+			const set = new Set(wanted);
+			return inRange.filter((record) => set.has((record as Record<string, string>)[index] as string));
+		}
+	}
+	const lists = await Promise.all(wanted.map((key) => table.where(index).equals(key).toArray()));
+	return lists.flat();
 }

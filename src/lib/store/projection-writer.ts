@@ -8,7 +8,7 @@ import {
 	type ContactRow,
 	type InheritanceSource
 } from '../domain';
-import type { KontorDexie } from './db';
+import { whereAnyOf, type KontorDexie } from './db';
 
 /** Did anything a child inherits or shows of its parent change? */
 function parentFacingChanged(before: ContactRow | undefined, after: ContactRow): boolean {
@@ -90,8 +90,8 @@ export async function writeProjectionBatch(
 		...new Set(contacts.map((c) => c.parentId).filter((p): p is ContactId => !!p && !inBatch.has(p)))
 	];
 	const [beforeRows, outsideRows] = await Promise.all([
-		db.contacts.where('id').anyOf(ids).toArray(),
-		db.contacts.where('id').anyOf(outsideIds).toArray()
+		whereAnyOf(db.contacts, 'id', ids),
+		whereAnyOf(db.contacts, 'id', outsideIds)
 	]);
 	const before = new Map(beforeRows.map((r) => [r.id, r]));
 	const rows = projectAll(contacts, () => time, new Map(outsideRows.map((r) => [r.id, rowAsParent(r)])));
@@ -163,7 +163,7 @@ export async function rebuildRows(
 		const chunk = 500;
 		for (let i = 0; i < ids.length; i += chunk) {
 			const slice = ids.slice(i, i + chunk);
-			const records = await db.updates.where('docId').anyOf(slice).toArray();
+			const records = await whereAnyOf(db.updates, 'docId', slice);
 			const byDoc = new Map<string, Uint8Array[]>();
 			for (const r of records.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
 				const list = byDoc.get(r.docId);
