@@ -182,6 +182,25 @@ describe('server messages', () => {
 		expect(sv.buffer.byteLength).toBe(sv.byteLength);
 	});
 
+	it('decodes strings short and long, ASCII or not, and refuses bytes that are not UTF-8', () => {
+		const welcome = (name: string | Uint8Array) =>
+			frame(0, (enc) => {
+				encoding.writeVarString(enc, 'u1');
+				if (typeof name === 'string') encoding.writeVarString(enc, name);
+				else encoding.writeVarUint8Array(enc, name);
+				for (const text of ['a@b.de', DOC, 'W', 'admin']) encoding.writeVarString(enc, text);
+				encoding.writeVarUint(enc, 1);
+				encoding.writeVarUint(enc, 0);
+			});
+		for (const name of ['', 'Anna', 'Jürgen Weiß', 'x'.repeat(64), 'y'.repeat(65), `${'z'.repeat(70)}ö`]) {
+			const decoded = decodeServerMessage(welcome(name));
+			expect(decoded.type === 'welcome' && decoded.user.name).toBe(name);
+		}
+		for (const bytes of [[0xc3], [0x41, 0xff, 0x42], [0xed, 0xa0, 0x80], [...Array(80).fill(0x41), 0xc3]]) {
+			expect(errorCode(() => decodeServerMessage(welcome(new Uint8Array(bytes))))).toBe('malformed');
+		}
+	});
+
 	it('refuses an unknown role or error code', () => {
 		const welcome = frame(0, (enc) => {
 			for (const text of ['u1', 'Anna', 'a@b.de', DOC, 'W', 'owner']) encoding.writeVarString(enc, text);
