@@ -246,17 +246,30 @@ function prepareStatements(db: Db) {
 		documentCount: db.prepare<[string], { n: number }>(
 			'SELECT COUNT(*) AS n FROM documents WHERE workspace_id = ?'
 		),
-		upsertDocument: db.prepare(
+		upsertDocument: db.prepare<
+			[
+				{
+					workspaceId: string;
+					docId: string;
+					ownerId: string;
+					state: Uint8Array;
+					createdAt: number;
+					updatedAt: number;
+				}
+			]
+		>(
 			`INSERT INTO documents (workspace_id, doc_id, owner_id, state, created_at, updated_at)
-			 VALUES (@workspaceId, @docId, @authorId, @state, @serverTime, @serverTime)
+			 VALUES (@workspaceId, @docId, @ownerId, @state, @createdAt, @updatedAt)
 			 ON CONFLICT (workspace_id, doc_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`
 		),
 		logByPushId: db.prepare<[string, string], LogRow>(
 			`SELECT ${LOG_COLUMNS} FROM log WHERE workspace_id = ? AND push_id = ?`
 		),
+		// A push id seen before inserts nothing (the caller then reads the earlier record).
 		insertLog: db.prepare(
 			`INSERT INTO log (workspace_id, seq, doc_id, push_id, "update", author_id, device, client_time, server_time, entries)
-			 VALUES (@workspaceId, @seq, @docId, @pushId, @update, @authorId, @device, @clientTime, @serverTime, @entries)`
+			 VALUES (@workspaceId, @seq, @docId, @pushId, @update, @authorId, @device, @clientTime, @serverTime, @entries)
+			 ON CONFLICT (workspace_id, push_id) DO NOTHING`
 		),
 		logAfter: db.prepare<[string, number, number], LogRow>(
 			`SELECT ${LOG_COLUMNS} FROM log WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?`
@@ -276,14 +289,38 @@ type Statements = ReturnType<typeof prepareStatements>;
 /** The write transactions: each runs as BEGIN IMMEDIATE, so it holds the write lock from its first read. */
 function prepareTransactions(db: Db, s: Statements) {
 	const insertUser = (user: User) => s.insertUser.run({ ...user, email: user.email.toLowerCase() });
-	const appendOne = (input: AppendInput): LogRecord => {
-		const earlier = s.logByPushId.get(input.workspaceId, input.pushId);
-		if (earlier) return toLog(earlier);
-		const seq = (s.head.get(input.workspaceId)?.head ?? 0) + 1;
-		s.insertLog.run({ ...input, seq });
-		s.upsertDocument.run(input);
-		const { state: _state, ...record } = input;
-		return { ...record, seq };
+	/**
+	 * Appends in order within one transaction. The head is read once per workspace; a document
+	 * changed by several of the appends has its state written once, the last one (its owner and
+	 * creation time from the first, should the document be new).
+	 */
+	const appendAll = (inputs: readonly AppendInput[]): LogRecord[] => {
+		const heads = new Map<string, number>();
+		const states = new Map<string, { first: AppendInput; last: AppendInput }>();
+		const records = inputs.map((input): LogRecord => {
+			const seq = (heads.get(input.workspaceId) ?? s.head.get(input.workspaceId)?.head ?? 0) + 1;
+			const { state: _state, ...record } = input;
+			if (s.insertLog.run({ ...record, seq }).changes === 0) {
+				return toLog(s.logByPushId.get(input.workspaceId, input.pushId) as LogRow);
+			}
+			heads.set(input.workspaceId, seq);
+			const key = `${input.workspaceId}\u0000${input.docId}`;
+			const doc = states.get(key);
+			if (doc) doc.last = input;
+			else states.set(key, { first: input, last: input });
+			return { ...record, seq };
+		});
+		for (const { first, last } of states.values()) {
+			s.upsertDocument.run({
+				workspaceId: first.workspaceId,
+				docId: first.docId,
+				ownerId: first.authorId,
+				state: last.state,
+				createdAt: first.serverTime,
+				updatedAt: last.serverTime
+			});
+		}
+		return records;
 	};
 	return {
 		createFirstAccount: db.transaction((user: User, workspace: Workspace): boolean => {
@@ -305,8 +342,8 @@ function prepareTransactions(db: Db, s: Statements) {
 		}),
 		// The next seq is read and written under the same write lock, so seqs stay unique and gap-free
 		// even with several processes on the file; the document's state commits with its log record.
-		append: db.transaction((input: AppendInput): LogRecord => appendOne(input)),
-		appendMany: db.transaction((inputs: readonly AppendInput[]): LogRecord[] => inputs.map(appendOne)),
+		append: db.transaction((input: AppendInput): LogRecord => appendAll([input])[0] as LogRecord),
+		appendMany: db.transaction((inputs: readonly AppendInput[]): LogRecord[] => appendAll(inputs)),
 		insertUser
 	};
 }

@@ -300,6 +300,24 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 				expect(await storage.document(ws.id, 'doc-z')).toBeNull();
 			});
 
+			it('keeps owner, creation time and newest state right when one turn appends to a document several times', async () => {
+				const other = user(2);
+				await storage.createUser(other);
+				await storage.addMember({ workspaceId: ws.id, userId: other.id, role: 'member' });
+				// Appended together (one commit where the storage groups them), a resend among them.
+				const records = await Promise.all([
+					storage.append(push(ws.id, admin.id, 'doc-new', 1)),
+					storage.append(push(ws.id, other.id, 'doc-new', 2)),
+					storage.append(push(ws.id, admin.id, 'doc-new', 1)),
+					storage.append(push(ws.id, other.id, 'doc-new', 3))
+				]);
+				expect(records.map((r) => r.seq)).toEqual([1, 2, 1, 3]);
+				expect(await storage.head(ws.id)).toBe(3);
+				const doc = await storage.document(ws.id, 'doc-new');
+				expect(doc).toMatchObject({ ownerId: admin.id, createdAt: T0 + 1001, updatedAt: T0 + 1003 });
+				expect(Array.from(doc?.state ?? [])).toEqual([7, 3]);
+			});
+
 			it('pages the log by seq and the documents by id', async () => {
 				for (let n = 1; n <= 7; n++) await storage.append(push(ws.id, admin.id, `doc-${8 - n}`, n));
 				expect((await storage.logAfter(ws.id, 2, 3)).map((r) => r.seq)).toEqual([3, 4, 5]);
