@@ -4,6 +4,7 @@
  * same records either way.
  */
 import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
 import { IDBIndex as FakeIndex } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDatabase, whereAnyOf, type KontorDexie, type UpdateRecord } from '../../src/lib/store/db';
@@ -69,5 +70,34 @@ describe('whereAnyOf', () => {
 		expect(await whereAnyOf(store.updates, 'docId', ['d005', 'd005'])).toHaveLength(1);
 		expect(await whereAnyOf(store.updates, 'docId', [])).toEqual([]);
 		expect(await whereAnyOf(store.updates, 'docId', ['nothing'])).toEqual([]);
+	});
+});
+
+describe('schema version 4', () => {
+	it('drops the docId indexes the compound indexes cover, keeping every record findable by document', async () => {
+		const name = `where-any-of-v3-${Math.random()}`;
+		const old = new Dexie(name);
+		old.version(3).stores({
+			updates: '++seq, docId, [docId+seq]',
+			contacts: 'key, &id, parentId, *filters, *tokens',
+			meta: 'key',
+			history: 'id, docId, [docId+time]',
+			outbox: 'id, docId'
+		});
+		await old.table('updates').bulkAdd([
+			{ docId: 'a', update: new Uint8Array([1]), time: 1, device: '', author: '' },
+			{ docId: 'b', update: new Uint8Array([2]), time: 2, device: '', author: '' },
+			{ docId: 'a', update: new Uint8Array([3]), time: 3, device: '', author: '' }
+		]);
+		old.close();
+
+		db = createDatabase(name);
+		await db.open();
+		const indexes = (table: string) => db?.table(table).schema.indexes.map((i) => i.name);
+		expect(indexes('updates')).toEqual(['[docId+seq]']);
+		expect(indexes('history')).toEqual(['[docId+time]']);
+		const found = await db.transaction('r', db.updates, () => whereAnyOf(db!.updates, 'docId', ['a']));
+		expect(found.map((r) => Array.from(r.update))).toEqual([[1], [3]]);
+		expect(await db.updates.where('docId').equals('b').count()).toBe(1);
 	});
 });

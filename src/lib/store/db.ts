@@ -91,6 +91,9 @@ export function createDatabase(name: string, durability: 'strict' | 'relaxed' = 
 			}));
 			await tx.table<OutboxRecord>('outbox').bulkAdd(records);
 		});
+	// Lookups by document use the compound indexes (Dexie reads `where('docId')` from their first
+	// part); separate docId indexes only cost a write per record, 100,000 in a first sync of 50,000.
+	db.version(4).stores({ updates: '++seq, [docId+seq]', history: 'id, [docId+time]' });
 	return db;
 }
 

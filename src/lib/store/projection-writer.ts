@@ -155,9 +155,8 @@ export async function rebuildRows(
 	onProgress?: (done: number, total: number) => void
 ): Promise<ContactRow[]> {
 	return db.transaction('rw', db.updates, db.contacts, async () => {
-		const ids = (await db.updates.orderBy('docId').uniqueKeys()).filter(
-			(id): id is string => typeof id === 'string' && id !== WORKSPACE_DOC_ID
-		);
+		const keys = (await db.updates.orderBy('[docId+seq]').keys()) as unknown as [string, number][];
+		const ids = [...new Set(keys.map(([docId]) => docId))].filter((id) => id !== WORKSPACE_DOC_ID);
 		const contacts: Contact[] = [];
 		const times = new Map<string, number>();
 		const chunk = 500;
