@@ -17,3 +17,4 @@ export * from './commercial-validation';
 export * from './email-routing';
 export * from './salutation';
 export * from './birthday';
+export * from './gdpr-export';
