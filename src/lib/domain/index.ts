@@ -17,4 +17,5 @@ export * from './commercial-validation';
 export * from './email-routing';
 export * from './salutation';
 export * from './birthday';
+export * from './access';
 export * from './gdpr-export';
