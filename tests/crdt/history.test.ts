@@ -224,6 +224,19 @@ describe('sortHistory', () => {
 		expect(lastChange(sorted, ['fields', 'city'])?.change.to).toBe(readContact(b).city);
 	});
 
+	it('places an entry the server wrote (a change of rights, clock end 0) by its time alone', () => {
+		const doc = base();
+		const first = edit(doc, [{ type: 'set', field: 'city', value: 'Köln' }], 1_000);
+		const later = edit(doc, [{ type: 'set', field: 'city', value: 'Bonn' }], 9_000);
+		const rights: HistoryEntry = {
+			...entry('rights', 5_000),
+			changes: [{ path: ['access', 'everyone'], from: 'edit', to: 'read' }],
+			client: 0,
+			clockEnd: 0
+		};
+		expect(sortHistory([first, rights, later]).map((e) => e.id)).toEqual([later.id, 'rights', first.id]);
+	});
+
 	it('lists two edits of one device in the same millisecond in the order they were made', () => {
 		for (let i = 0; i < 20; i++) {
 			const doc = base();

@@ -109,6 +109,9 @@ export function concurrent(a: HistoryEntry, b: HistoryEntry): boolean {
 function predecessors(entries: readonly HistoryEntry[]): Map<string, HistoryEntry[]> {
 	const chains = new Map<number, HistoryEntry[]>();
 	for (const entry of entries) {
+		// An entry the server wrote (a change of rights) has no operations in the document (clock
+		// end 0): no edit can have seen it, so it is placed by its time alone.
+		if (entry.clockEnd === 0) continue;
 		const chain = chains.get(entry.client);
 		if (chain) chain.push(entry);
 		else chains.set(entry.client, [entry]);
