@@ -24,8 +24,19 @@ import {
 	type ServerMessage,
 	type WireEntry
 } from '../src/lib/sync/protocol';
-import { mayRead, mayWrite, type DocumentAccess, type Reader } from './access';
-import type { LogRecord, Storage } from './storage/storage';
+import * as Y from 'yjs';
+import {
+	accessChanges,
+	canManage,
+	canRead,
+	canEdit,
+	initialAccess,
+	uuidv7,
+	type AccessInfo,
+	type AccessUser
+} from '../src/lib/domain';
+import { WORKSPACE_DOC_ID, type FieldChange } from '../src/lib/crdt';
+import { EMPTY_ENTRIES, type DocumentRecord, type LogRecord, type Storage } from './storage/storage';
 import type { UpdateGuard } from './update-guard';
 
 /** Who is on the other end of a connection, as the session says. */
@@ -59,10 +70,17 @@ export interface HubOptions {
 /** A log record on its way to a device, with what the read check needs of its document. */
 interface QueuedRecord {
 	record: LogRecord;
-	access: DocumentAccess;
-	/** The encoded `update` message, when already made (a broadcast encodes it once for everyone). */
+	/** The document's rights now; null once it was purged. */
+	access: AccessInfo | null;
+	/** The encoded `update` or `access` message, when already made (encoded once for everyone). */
 	bytes?: Uint8Array;
+	/** An 'access' record: the rights before, and the encoded snapshot for who can read it only now. */
+	before?: AccessInfo;
+	snapshot?: Uint8Array;
 }
+
+/** The state vector of an empty document: what a history entry the server writes was made on. */
+const NO_STATE = Y.encodeStateVector(new Y.Doc());
 
 const PAGE = 500;
 /** Queued messages for one device are sent at the latest when this many bytes wait. */
@@ -93,7 +111,7 @@ class Connection {
 
 	constructor(readonly socket: WebSocket) {}
 
-	get reader(): Reader {
+	get reader(): AccessUser {
 		const auth = this.auth as AuthContext;
 		return { userId: auth.user.id, role: auth.role };
 	}
@@ -264,6 +282,10 @@ export class SyncHub {
 				return;
 			case 'syncStep1':
 				return this.#syncStep1(connection, message);
+			case 'setAccess':
+				return this.#onDocument(connection, message.docId, () => this.#setAccess(connection, message));
+			case 'purge':
+				return this.#onDocument(connection, message.docId, () => this.#purge(connection, message));
 		}
 	}
 
@@ -299,12 +321,15 @@ export class SyncHub {
 		const head = await storage.head(workspaceId);
 		const documents = await storage.documentCount(workspaceId);
 		const fresh = cursor === 0 || cursor > head || head - cursor > documents;
+		const members = (await storage.members(workspaceId)).map((m) => ({ id: m.user.id, name: m.user.name }));
 		const welcome = {
 			type: 'welcome' as const,
 			user: auth.user,
 			workspace: auth.workspace,
 			role: auth.role,
-			head
+			members,
+			head,
+			fresh
 		};
 		if (!fresh && cursor === head) {
 			connection.send({ ...welcome, following: 0 });
@@ -316,21 +341,25 @@ export class SyncHub {
 			await this.#sendSnapshots(connection, workspaceId);
 		} else {
 			connection.send({ ...welcome, following: head - cursor });
-			const access = new Map<string, DocumentAccess>();
+			// Each record is filtered by its document's rights now (and skipped once it was purged).
+			const rights = new Map<string, AccessInfo | null>();
 			for (let after = cursor; after < head;) {
 				const records = await storage.logAfter(workspaceId, after, PAGE);
 				if (records.length === 0) break;
 				for (const record of records) {
 					if (record.seq > head) break;
-					let doc = access.get(record.docId);
-					if (!doc) {
-						doc = (await storage.document(workspaceId, record.docId)) ?? {
-							docId: record.docId,
-							ownerId: record.authorId
-						};
-						access.set(record.docId, doc);
+					let access = rights.get(record.docId);
+					if (access === undefined) {
+						const doc = await storage.document(workspaceId, record.docId);
+						access = doc && doc.purgedAt === null ? doc.access : null;
+						rights.set(record.docId, access);
 					}
-					this.#sendRecord(connection, { record, access: doc }, true);
+					const item: QueuedRecord = { record, access };
+					// Who may read a document whose rights changed gets all of it: the device may not have it.
+					if (record.kind === 'access' && access && canRead(connection.reader, access)) {
+						item.snapshot = await this.#snapshot(workspaceId, record.docId);
+					}
+					this.#sendRecord(connection, item, true);
 					after = record.seq;
 				}
 				if (!(await connection.drain())) return;
@@ -348,49 +377,83 @@ export class SyncHub {
 			if (page.length === 0) return;
 			for (const doc of page) {
 				after = doc.docId;
-				if (!mayRead(connection.reader, doc)) continue;
-				const entries: WireEntry[] = [];
-				for (const blob of await storage.entriesOf(workspaceId, doc.docId))
-					entries.push(...decodeEntries(blob));
-				connection.send({ type: 'snapshot', docId: doc.docId, update: doc.state, entries });
+				if (!canRead(connection.reader, doc.access)) continue;
+				connection.sendBytes(await this.#snapshot(workspaceId, doc.docId, doc));
 			}
 			if (!(await connection.drain())) return;
 		}
 	}
 
+	/** A document as one encoded `snapshot` message: its state, all its history and its rights. */
+	async #snapshot(workspaceId: string, docId: string, known?: DocumentRecord): Promise<Uint8Array> {
+		const { storage } = this.#options;
+		const doc = known ?? (await storage.document(workspaceId, docId));
+		if (!doc) throw new Error(`no document ${docId}`);
+		const entries: WireEntry[] = [];
+		for (const blob of await storage.entriesOf(workspaceId, docId)) entries.push(...decodeEntries(blob));
+		return encodeServerMessage({ type: 'snapshot', docId, update: doc.state, entries, access: doc.access });
+	}
+
+	/**
+	 * Sends one log record as what this connection may learn of it. Reading rights are checked per
+	 * record: what a user may not read never leaves the server. A change of rights reaches who may
+	 * read the document (with all of it, for who could not before) and, as 'revoked', who could
+	 * before and no longer can; a tombstone reaches everyone.
+	 */
 	#sendRecord(connection: Connection, item: QueuedRecord, resuming = false): void {
 		if (!resuming && connection.queued) {
 			connection.queued.push(item);
 			return;
 		}
-		// Reading rights are checked per record: what a user may not read never leaves the server.
-		if (!mayRead(connection.reader, item.access)) return;
+		const { record, access } = item;
+		const { seq, docId } = record;
+		if (record.kind === 'purge') return connection.send({ type: 'purged', seq, docId });
+		if (!access) return;
+		const reader = connection.reader;
+		if (record.kind === 'access') {
+			if (!canRead(reader, access)) {
+				if (!item.before || canRead(reader, item.before)) connection.send({ type: 'revoked', seq, docId });
+				return;
+			}
+			if (item.snapshot && (!item.before || !canRead(reader, item.before)))
+				connection.sendBytes(item.snapshot);
+			if (item.bytes) return connection.sendBytes(item.bytes);
+			return connection.send({ type: 'access', seq, docId, access, entries: decodeEntries(record.entries) });
+		}
+		if (!canRead(reader, access)) return;
 		if (item.bytes) return connection.sendBytes(item.bytes);
-		const { record } = item;
 		connection.send({
 			type: 'update',
-			seq: record.seq,
-			docId: record.docId,
+			seq,
+			docId,
 			update: record.update,
 			entries: decodeEntries(record.entries)
 		});
 	}
 
+	/**
+	 * Runs `work` on a document after everything queued for it before (pushes, changes of rights,
+	 * deletion), so a push can never slip past a deletion or a revocation that came first.
+	 */
+	#onDocument(connection: Connection, docId: string, work: () => Promise<void>): Promise<void> {
+		const key = `${(connection.auth as AuthContext).workspace.id}\0${docId}`;
+		const next = (this.#docChains.get(key) ?? Promise.resolve()).then(work);
+		const settled = next.catch(() => undefined);
+		this.#docChains.set(key, settled);
+		void settled.then(() => {
+			if (this.#docChains.get(key) === settled) this.#docChains.delete(key);
+		});
+		return next;
+	}
+
 	#enqueuePush(connection: Connection, push: Extract<ClientMessage, { type: 'push' }>): void {
-		const key = `${(connection.auth as AuthContext).workspace.id}\0${push.docId}`;
-		const previous = this.#docChains.get(key) ?? Promise.resolve();
 		connection.pushing += 1;
-		const next = previous
-			.then(() => this.#push(connection, push))
+		void this.#onDocument(connection, push.docId, () => this.#push(connection, push))
 			.finally(() => (connection.pushing -= 1))
 			.catch((error: unknown) => {
 				console.error('sync: push failed', error);
 				connection.error('internal', 'the change could not be stored; it will be sent again', push.id);
 			});
-		this.#docChains.set(key, next);
-		void next.then(() => {
-			if (this.#docChains.get(key) === next) this.#docChains.delete(key);
-		});
 	}
 
 	async #push(connection: Connection, push: Extract<ClientMessage, { type: 'push' }>): Promise<void> {
@@ -404,7 +467,11 @@ export class SyncHub {
 			return;
 		}
 		const doc = await storage.document(workspaceId, push.docId);
-		if (doc && !mayWrite(connection.reader, doc)) {
+		if (doc?.purgedAt) {
+			// A deleted contact never comes back by sync: the device drops the change and its copy.
+			return connection.error('purged', 'this contact was deleted', push.id);
+		}
+		if (doc && !canEdit(connection.reader, doc.access)) {
 			return connection.error('forbidden', 'you may not change this document', push.id);
 		}
 		const applied = await guard.apply(doc?.state ?? null, push.update);
@@ -426,6 +493,12 @@ export class SyncHub {
 		const serverTime = now();
 		const author = { id: auth.user.id, name: auth.user.name };
 		const entries = push.entries.map((e) => ({ ...e, author, serverTime }));
+		// The workspace document (groups, lists) belongs to every member, whatever the default.
+		const access =
+			doc?.access ??
+			(push.docId === WORKSPACE_DOC_ID
+				? initialAccess(auth.user.id, 'everyoneEdits')
+				: initialAccess(auth.user.id, await storage.workspaceDefault(workspaceId)));
 		const record = await storage.append({
 			workspaceId,
 			docId: push.docId,
@@ -436,10 +509,17 @@ export class SyncHub {
 			clientTime: push.entries[0]?.time ?? serverTime,
 			serverTime,
 			entries: encodeEntries(entries),
-			state: applied.state
+			state: applied.state,
+			access
 		});
 		connection.send(this.#ack(push.id, record, auth));
-		const access = { docId: push.docId, ownerId: doc?.ownerId ?? auth.user.id };
+		if (!doc) {
+			// A new contact's rights reach every device that may read it (outside the log: seq 0).
+			const bytes = encodeServerMessage({ type: 'access', seq: 0, docId: push.docId, access, entries: [] });
+			for (const other of this.#byWorkspace.get(workspaceId) ?? []) {
+				if (canRead(other.reader, access)) other.sendBytes(bytes);
+			}
+		}
 		const others = [...(this.#byWorkspace.get(workspaceId) ?? [])].filter((c) => c !== connection);
 		if (others.length === 0) return;
 		// Encoded once, sent to every device that may read it.
@@ -471,7 +551,8 @@ export class SyncHub {
 		const { storage, guard } = this.#options;
 		const workspaceId = (connection.auth as AuthContext).workspace.id;
 		const doc = await storage.document(workspaceId, message.docId);
-		if (doc && !mayRead(connection.reader, doc)) {
+		if (doc?.purgedAt) return connection.send({ type: 'purged', seq: 0, docId: message.docId });
+		if (doc && !canRead(connection.reader, doc.access)) {
 			return connection.error('forbidden', 'you may not read this document', message.docId);
 		}
 		const diff = await guard.diff(doc?.state ?? null, message.stateVector);
@@ -484,6 +565,128 @@ export class SyncHub {
 			update: diff.update,
 			stateVector: diff.stateVector
 		});
+	}
+
+	/**
+	 * Changes a contact's rights: only its owner or an admin may, and only to members of the
+	 * workspace. The change is logged with a history entry (who granted what to whom, when) and
+	 * reaches every device as its user may now see it.
+	 */
+	async #setAccess(
+		connection: Connection,
+		message: Extract<ClientMessage, { type: 'setAccess' }>
+	): Promise<void> {
+		const { storage, now } = this.#options;
+		const auth = connection.auth as AuthContext;
+		const workspaceId = auth.workspace.id;
+		// A repeated request (its answer was lost) gets the same answer; it was delivered before.
+		const earlier = await storage.logByPushId(workspaceId, message.id);
+		if (earlier) return connection.send(this.#ack(message.id, earlier, auth));
+		const doc = await storage.document(workspaceId, message.docId);
+		if (!doc || message.docId === WORKSPACE_DOC_ID) {
+			return connection.error('malformed', 'no such contact', message.id);
+		}
+		if (doc.purgedAt) return connection.error('purged', 'this contact was deleted', message.id);
+		if (!canManage(connection.reader, doc.access)) {
+			return connection.error(
+				'forbidden',
+				'only the owner or an admin may change who has access',
+				message.id
+			);
+		}
+		const members = await storage.members(workspaceId);
+		const names = new Map(members.map((m) => [m.user.id, m.user.name]));
+		const named = [message.access.ownerId, ...Object.keys(message.access.users)];
+		if (!named.every((id) => names.has(id))) {
+			return connection.error(
+				'malformed',
+				'access can be given to members of the workspace only',
+				message.id
+			);
+		}
+		const before = doc.access;
+		const changes = accessChanges(before, message.access);
+		const serverTime = now();
+		const author = { id: auth.user.id, name: auth.user.name };
+		const entries: WireEntry[] =
+			changes.length === 0
+				? []
+				: [
+						{
+							id: uuidv7(serverTime),
+							time: serverTime,
+							author,
+							device: connection.device,
+							changes: changes.map((c): FieldChange => {
+								const change: FieldChange = { path: accessPath(c.subject) };
+								if (c.from !== null) change.from = c.from;
+								if (c.to !== null) change.to = c.to;
+								return change;
+							}),
+							svBefore: NO_STATE,
+							client: 0,
+							clockEnd: 0,
+							serverTime
+						}
+					];
+		const record = await storage.setAccess({
+			workspaceId,
+			docId: message.docId,
+			pushId: message.id,
+			authorId: auth.user.id,
+			device: connection.device,
+			serverTime,
+			entries: entries.length === 0 ? EMPTY_ENTRIES : encodeEntries(entries),
+			access: message.access
+		});
+		connection.send(this.#ack(message.id, record, auth));
+		const item: QueuedRecord = {
+			record,
+			access: message.access,
+			before,
+			snapshot: await this.#snapshot(workspaceId, message.docId),
+			bytes: encodeServerMessage({
+				type: 'access',
+				seq: record.seq,
+				docId: message.docId,
+				access: message.access,
+				entries
+			})
+		};
+		for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
+	}
+
+	/**
+	 * Deletes a contact for good (its owner or an admin): the storage keeps a tombstone only, and
+	 * every device drops its copy.
+	 */
+	async #purge(connection: Connection, message: Extract<ClientMessage, { type: 'purge' }>): Promise<void> {
+		const { storage, now } = this.#options;
+		const auth = connection.auth as AuthContext;
+		const workspaceId = auth.workspace.id;
+		const earlier = await storage.logByPushId(workspaceId, message.id);
+		if (earlier) return connection.send(this.#ack(message.id, earlier, auth));
+		const doc = await storage.document(workspaceId, message.docId);
+		if (!doc || message.docId === WORKSPACE_DOC_ID) {
+			return connection.error('malformed', 'no such contact', message.id);
+		}
+		if (!canManage(connection.reader, doc.access)) {
+			return connection.error('forbidden', 'only the owner or an admin may delete this contact', message.id);
+		}
+		if (doc.purgedAt) return connection.error('purged', 'this contact was deleted already', message.id);
+		const serverTime = now();
+		const record = await storage.purge({
+			workspaceId,
+			docId: message.docId,
+			pushId: message.id,
+			authorId: auth.user.id,
+			device: connection.device,
+			serverTime,
+			entries: EMPTY_ENTRIES
+		});
+		connection.send(this.#ack(message.id, record, auth));
+		const item: QueuedRecord = { record, access: null };
+		for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
 	}
 
 	#pingAll(): void {
@@ -513,6 +716,11 @@ export class SyncHub {
 		await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
 		await Promise.allSettled([...this.#docChains.values()]);
 	}
+}
+
+/** Where a change of rights shows in a history entry: ['access', 'owner' | 'everyone' | 'users', id]. */
+function accessPath(subject: string): string[] {
+	return subject === 'owner' || subject === 'everyone' ? ['access', subject] : ['access', 'users', subject];
 }
 
 function toBytes(data: RawData): Uint8Array {

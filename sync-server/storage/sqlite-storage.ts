@@ -6,16 +6,20 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type {
-	AppendInput,
-	DocumentRecord,
-	Invite,
-	LogRecord,
-	Membership,
-	Session,
-	Storage,
-	User,
-	Workspace
+import { WORKSPACE_DEFAULTS, type AccessInfo, type WorkspaceDefault } from '../../src/lib/domain/access';
+import {
+	EMPTY_ENTRIES,
+	EMPTY_UPDATE,
+	type AppendInput,
+	type DocumentRecord,
+	type Invite,
+	type LogRecord,
+	type Membership,
+	type ServerRecordInput,
+	type Session,
+	type Storage,
+	type User,
+	type Workspace
 } from './storage';
 
 type Db = Database.Database;
@@ -99,6 +103,16 @@ const MIGRATIONS: readonly ((db: Db) => void)[] = [
 				UNIQUE (workspace_id, push_id)
 			) STRICT;
 			CREATE INDEX log_document ON log (workspace_id, doc_id, seq);
+		`),
+	// Rights per document (the owner stays in owner_id), the workspace's default for new contacts,
+	// tombstones of purged documents, and the kind of each log record.
+	(db) =>
+		db.exec(`
+			ALTER TABLE documents ADD COLUMN access TEXT NOT NULL DEFAULT '{"everyone":"edit","users":{}}';
+			ALTER TABLE documents ADD COLUMN purged_by TEXT;
+			ALTER TABLE workspaces ADD COLUMN default_access TEXT NOT NULL DEFAULT 'everyoneEdits'
+				CHECK (default_access IN ('everyoneEdits', 'private'));
+			ALTER TABLE log ADD COLUMN kind TEXT NOT NULL DEFAULT 'update' CHECK (kind IN ('update', 'access', 'purge'));
 		`)
 ];
 
@@ -110,13 +124,13 @@ const SESSION_COLUMNS = `id, token_hash AS tokenHash, user_id AS userId, workspa
 	created_at AS createdAt, last_seen_at AS lastSeenAt, expires_at AS expiresAt, revoked_at AS revokedAt, label`;
 const INVITE_COLUMNS = `id, token_hash AS tokenHash, workspace_id AS workspaceId, role, email,
 	created_by AS createdBy, created_at AS createdAt, expires_at AS expiresAt, used_at AS usedAt, used_by AS usedBy`;
-const DOCUMENT_COLUMNS = `workspace_id AS workspaceId, doc_id AS docId, owner_id AS ownerId, state,
-	created_at AS createdAt, updated_at AS updatedAt`;
-const LOG_COLUMNS = `workspace_id AS workspaceId, seq, doc_id AS docId, push_id AS pushId, "update",
+const DOCUMENT_COLUMNS = `workspace_id AS workspaceId, doc_id AS docId, owner_id AS ownerId, access, state,
+	created_at AS createdAt, updated_at AS updatedAt, purged_at AS purgedAt, purged_by AS purgedBy`;
+const LOG_COLUMNS = `workspace_id AS workspaceId, seq, kind, doc_id AS docId, push_id AS pushId, "update",
 	author_id AS authorId, device, client_time AS clientTime, server_time AS serverTime, entries`;
 
 /** Rows as better-sqlite3 returns them: BLOB columns arrive as Buffers. */
-type DocumentRow = Omit<DocumentRecord, 'state'> & { state: Buffer };
+type DocumentRow = Omit<DocumentRecord, 'state' | 'access'> & { state: Buffer; access: string };
 type LogRow = Omit<LogRecord, 'update' | 'entries'> & { update: Buffer; entries: Buffer };
 type MemberRow = Membership & { name: string; email: string };
 
@@ -125,8 +139,14 @@ function bytes(buffer: Buffer): Uint8Array {
 	return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
+/** The rights column holds everything but the owner, which has its own column. */
+function accessJson(access: AccessInfo): string {
+	return JSON.stringify({ everyone: access.everyone, users: access.users });
+}
+
 function toDocument(row: DocumentRow): DocumentRecord {
-	return { ...row, state: bytes(row.state) };
+	const { everyone, users } = JSON.parse(row.access) as Omit<AccessInfo, 'ownerId'>;
+	return { ...row, state: bytes(row.state), access: { ownerId: row.ownerId, everyone, users } };
 }
 
 function toLog(row: LogRow): LogRecord {
@@ -241,10 +261,27 @@ function prepareStatements(db: Db) {
 			`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE workspace_id = ? AND doc_id = ?`
 		),
 		documents: db.prepare<[string, string, number], DocumentRow>(
-			`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE workspace_id = ? AND doc_id > ? ORDER BY doc_id LIMIT ?`
+			`SELECT ${DOCUMENT_COLUMNS} FROM documents
+			 WHERE workspace_id = ? AND doc_id > ? AND purged_at IS NULL ORDER BY doc_id LIMIT ?`
 		),
 		documentCount: db.prepare<[string], { n: number }>(
-			'SELECT COUNT(*) AS n FROM documents WHERE workspace_id = ?'
+			'SELECT COUNT(*) AS n FROM documents WHERE workspace_id = ? AND purged_at IS NULL'
+		),
+		workspaceDefault: db.prepare<[string], { value: string }>(
+			'SELECT default_access AS value FROM workspaces WHERE id = ?'
+		),
+		setWorkspaceDefault: db.prepare<[string, string]>(
+			'UPDATE workspaces SET default_access = ? WHERE id = ?'
+		),
+		setDocumentAccess: db.prepare<[string, string, number, string, string]>(
+			'UPDATE documents SET owner_id = ?, access = ?, updated_at = ? WHERE workspace_id = ? AND doc_id = ?'
+		),
+		purgeDocument: db.prepare<[Uint8Array, number, string, number, string, string]>(
+			`UPDATE documents SET state = ?, purged_at = ?, purged_by = ?, updated_at = ?
+			 WHERE workspace_id = ? AND doc_id = ?`
+		),
+		blankLog: db.prepare<[Uint8Array, Uint8Array, string, string]>(
+			'UPDATE log SET "update" = ?, entries = ? WHERE workspace_id = ? AND doc_id = ?'
 		),
 		upsertDocument: db.prepare<
 			[
@@ -252,23 +289,25 @@ function prepareStatements(db: Db) {
 					workspaceId: string;
 					docId: string;
 					ownerId: string;
+					access: string;
 					state: Uint8Array;
 					createdAt: number;
 					updatedAt: number;
 				}
 			]
 		>(
-			`INSERT INTO documents (workspace_id, doc_id, owner_id, state, created_at, updated_at)
-			 VALUES (@workspaceId, @docId, @ownerId, @state, @createdAt, @updatedAt)
-			 ON CONFLICT (workspace_id, doc_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`
+			`INSERT INTO documents (workspace_id, doc_id, owner_id, access, state, created_at, updated_at)
+			 VALUES (@workspaceId, @docId, @ownerId, @access, @state, @createdAt, @updatedAt)
+			 ON CONFLICT (workspace_id, doc_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+			 WHERE documents.purged_at IS NULL`
 		),
 		logByPushId: db.prepare<[string, string], LogRow>(
 			`SELECT ${LOG_COLUMNS} FROM log WHERE workspace_id = ? AND push_id = ?`
 		),
 		// A push id seen before inserts nothing (the caller then reads the earlier record).
 		insertLog: db.prepare(
-			`INSERT INTO log (workspace_id, seq, doc_id, push_id, "update", author_id, device, client_time, server_time, entries)
-			 VALUES (@workspaceId, @seq, @docId, @pushId, @update, @authorId, @device, @clientTime, @serverTime, @entries)
+			`INSERT INTO log (workspace_id, seq, kind, doc_id, push_id, "update", author_id, device, client_time, server_time, entries)
+			 VALUES (@workspaceId, @seq, @kind, @docId, @pushId, @update, @authorId, @device, @clientTime, @serverTime, @entries)
 			 ON CONFLICT (workspace_id, push_id) DO NOTHING`
 		),
 		logAfter: db.prepare<[string, number, number], LogRow>(
@@ -289,6 +328,18 @@ type Statements = ReturnType<typeof prepareStatements>;
 /** The write transactions: each runs as BEGIN IMMEDIATE, so it holds the write lock from its first read. */
 function prepareTransactions(db: Db, s: Statements) {
 	const insertUser = (user: User) => s.insertUser.run({ ...user, email: user.email.toLowerCase() });
+	/** Logs a record the server writes itself; `fresh` is false for a request id seen before. */
+	const serverRecord = (
+		input: ServerRecordInput,
+		kind: 'access' | 'purge'
+	): { record: LogRecord; fresh: boolean } => {
+		const earlier = s.logByPushId.get(input.workspaceId, input.pushId);
+		if (earlier) return { record: toLog(earlier), fresh: false };
+		const seq = (s.head.get(input.workspaceId)?.head ?? 0) + 1;
+		const record: LogRecord = { ...input, seq, kind, update: EMPTY_UPDATE, clientTime: input.serverTime };
+		s.insertLog.run(record);
+		return { record, fresh: true };
+	};
 	/**
 	 * Appends in order within one transaction. The head is read once per workspace; a document
 	 * changed by several of the appends has its state written once, the last one (its owner and
@@ -299,8 +350,9 @@ function prepareTransactions(db: Db, s: Statements) {
 		const states = new Map<string, { first: AppendInput; last: AppendInput }>();
 		const records = inputs.map((input): LogRecord => {
 			const seq = (heads.get(input.workspaceId) ?? s.head.get(input.workspaceId)?.head ?? 0) + 1;
-			const { state: _state, ...record } = input;
-			if (s.insertLog.run({ ...record, seq }).changes === 0) {
+			const { state: _state, access: _access, ...fields } = input;
+			const record: LogRecord = { ...fields, seq, kind: 'update' };
+			if (s.insertLog.run(record).changes === 0) {
 				return toLog(s.logByPushId.get(input.workspaceId, input.pushId) as LogRow);
 			}
 			heads.set(input.workspaceId, seq);
@@ -308,13 +360,14 @@ function prepareTransactions(db: Db, s: Statements) {
 			const doc = states.get(key);
 			if (doc) doc.last = input;
 			else states.set(key, { first: input, last: input });
-			return { ...record, seq };
+			return record;
 		});
 		for (const { first, last } of states.values()) {
 			s.upsertDocument.run({
 				workspaceId: first.workspaceId,
 				docId: first.docId,
-				ownerId: first.authorId,
+				ownerId: first.access.ownerId,
+				access: accessJson(first.access),
 				state: last.state,
 				createdAt: first.serverTime,
 				updatedAt: last.serverTime
@@ -344,6 +397,23 @@ function prepareTransactions(db: Db, s: Statements) {
 		// even with several processes on the file; the document's state commits with its log record.
 		append: db.transaction((input: AppendInput): LogRecord => appendAll([input])[0] as LogRecord),
 		appendMany: db.transaction((inputs: readonly AppendInput[]): LogRecord[] => appendAll(inputs)),
+		setAccess: db.transaction((input: ServerRecordInput & { access: AccessInfo }): LogRecord => {
+			const { record, fresh } = serverRecord(input, 'access');
+			if (fresh) {
+				const { workspaceId, docId, access, serverTime } = input;
+				s.setDocumentAccess.run(access.ownerId, accessJson(access), serverTime, workspaceId, docId);
+			}
+			return record;
+		}),
+		purge: db.transaction((input: ServerRecordInput): LogRecord => {
+			const { record, fresh } = serverRecord(input, 'purge');
+			if (fresh) {
+				const { workspaceId, docId, authorId, serverTime } = input;
+				s.blankLog.run(EMPTY_UPDATE, EMPTY_ENTRIES, workspaceId, docId);
+				s.purgeDocument.run(EMPTY_UPDATE, serverTime, authorId, serverTime, workspaceId, docId);
+			}
+			return record;
+		}),
 		insertUser
 	};
 }
@@ -428,6 +498,13 @@ function sqliteStorage(db: Db): Storage {
 				user: { id: membership.userId, name, email }
 			})),
 		workspacesOf: async (userId) => s.workspacesOf.all(userId),
+		workspaceDefault: async (workspaceId) => {
+			const value = s.workspaceDefault.get(workspaceId)?.value;
+			return (WORKSPACE_DEFAULTS as readonly string[]).includes(value ?? '')
+				? (value as WorkspaceDefault)
+				: 'everyoneEdits';
+		},
+		setWorkspaceDefault: async (workspaceId, value) => void s.setWorkspaceDefault.run(value, workspaceId),
 
 		createSession: async (session) => void s.insertSession.run(session),
 		sessionByTokenHash: async (tokenHash) => s.sessionByTokenHash.get(tokenHash) ?? null,
@@ -454,6 +531,14 @@ function sqliteStorage(db: Db): Storage {
 			return row ? toLog(row) : null;
 		},
 		append: (input) => appends.append(input),
+		setAccess: async (input) => {
+			appends.flush();
+			return tx.setAccess.immediate(input);
+		},
+		purge: async (input) => {
+			appends.flush();
+			return tx.purge.immediate(input);
+		},
 		logAfter: async (workspaceId, afterSeq, limit) => s.logAfter.all(workspaceId, afterSeq, limit).map(toLog),
 		entriesOf: async (workspaceId, docId) =>
 			s.entriesOf.all(workspaceId, docId).map((row) => bytes(row.entries)),

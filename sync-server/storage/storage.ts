@@ -7,6 +7,8 @@
  * their random tokens, passwords as scrypt hashes (see accounts.ts).
  */
 
+import type { AccessInfo, WorkspaceDefault } from '../../src/lib/domain/access';
+
 export type Role = 'admin' | 'member';
 
 export interface User {
@@ -64,18 +66,31 @@ export interface Invite {
 export interface DocumentRecord {
 	workspaceId: string;
 	docId: string;
-	/** The user who created it (first pushed it). Per-contact rights build on this. */
+	/** Its owner: the creator (first pusher) unless handed on; the same as `access.ownerId`. */
 	ownerId: string;
+	/** Who may read and edit it. */
+	access: AccessInfo;
 	state: Uint8Array;
 	createdAt: number;
 	updatedAt: number;
+	/** Set once the document was deleted for good: state and history are gone, this row is its tombstone. */
+	purgedAt: number | null;
+	purgedBy: string | null;
 }
+
+/** The Yjs update that changes nothing, and the encoded empty list of history entries. */
+export const EMPTY_UPDATE = Uint8Array.of(0, 0);
+export const EMPTY_ENTRIES = Uint8Array.of(0);
+
+/** What a log record is: a document change, a change of rights, or a deletion's tombstone. */
+export type LogKind = 'update' | 'access' | 'purge';
 
 /** One record of the append-only log. */
 export interface LogRecord {
 	workspaceId: string;
 	/** Gap-free per workspace, starting at 1. */
 	seq: number;
+	kind: LogKind;
 	docId: string;
 	/** The device's id for the push; pushing the same id again returns this record. */
 	pushId: string;
@@ -101,6 +116,21 @@ export interface AppendInput {
 	entries: Uint8Array;
 	/** The document's state after applying the update. */
 	state: Uint8Array;
+	/** The rights of the document should this append create it (ignored otherwise). */
+	access: AccessInfo;
+}
+
+/** A log record the server writes itself (a change of rights, a tombstone): no update of its own. */
+export interface ServerRecordInput {
+	workspaceId: string;
+	docId: string;
+	/** The request's id, so a repeated request is logged once. */
+	pushId: string;
+	authorId: string;
+	device: string;
+	serverTime: number;
+	/** The history entries to keep with it (encoded); EMPTY_ENTRIES for none. */
+	entries: Uint8Array;
 }
 
 export interface Storage {
@@ -124,6 +154,9 @@ export interface Storage {
 	members(workspaceId: string): Promise<(Membership & { user: Pick<User, 'id' | 'email' | 'name'> })[]>;
 	/** The workspaces a user belongs to, oldest first. */
 	workspacesOf(userId: string): Promise<Membership[]>;
+	/** The rights new contacts of the workspace get. */
+	workspaceDefault(workspaceId: string): Promise<WorkspaceDefault>;
+	setWorkspaceDefault(workspaceId: string, value: WorkspaceDefault): Promise<void>;
 
 	createSession(session: Session): Promise<void>;
 	sessionByTokenHash(tokenHash: string): Promise<Session | null>;
@@ -144,9 +177,11 @@ export interface Storage {
 	revokeInvite(inviteId: string, at: number): Promise<void>;
 
 	// ---- documents and log ----
+	/** The document, or its tombstone when purged; null when never stored. */
 	document(workspaceId: string, docId: string): Promise<DocumentRecord | null>;
-	/** Documents in order of id after `afterDocId` ('' = from the start), at most `limit`. */
+	/** Documents not purged, in order of id after `afterDocId` ('' = from the start), at most `limit`. */
 	documents(workspaceId: string, afterDocId: string, limit: number): Promise<DocumentRecord[]>;
+	/** Documents not purged. */
 	documentCount(workspaceId: string): Promise<number>;
 	/** The record an earlier push with this id produced, if any (idempotent pushes). */
 	logByPushId(workspaceId: string, pushId: string): Promise<LogRecord | null>;
@@ -157,6 +192,17 @@ export interface Storage {
 	 * push racing its first attempt cannot be logged twice.
 	 */
 	append(input: AppendInput): Promise<LogRecord>;
+	/**
+	 * Gives the document new rights (and owner) and logs that as an 'access' record, in one
+	 * transaction; a request id seen before changes nothing and returns the earlier record.
+	 */
+	setAccess(input: ServerRecordInput & { access: AccessInfo }): Promise<LogRecord>;
+	/**
+	 * Deletes the document for good, in one transaction: its state, and the updates and history of
+	 * all its log records, are emptied; a 'purge' record and the document row remain as tombstone
+	 * (id, who, when). A request id seen before changes nothing and returns the earlier record.
+	 */
+	purge(input: ServerRecordInput): Promise<LogRecord>;
 	/** Log records after `afterSeq`, in order, at most `limit`. */
 	logAfter(workspaceId: string, afterSeq: number, limit: number): Promise<LogRecord[]>;
 	/** The encoded history entries of a document, in log order (for snapshots). */

@@ -57,7 +57,8 @@ describe('SQLite file', () => {
 			clientTime: 10,
 			serverTime: 20,
 			entries: Uint8Array.of(4),
-			state: Uint8Array.of(5, 6)
+			state: Uint8Array.of(5, 6),
+			access: { ownerId: 'user-1', everyone: 'edit', users: {} }
 		});
 		await first.close();
 
@@ -88,6 +89,7 @@ describe('SQLite file', () => {
 					device: n % 2 === 0 ? 'device-a' : 'device-b',
 					clientTime: n,
 					serverTime: n,
+					access: { ownerId: 'user-1', everyone: 'edit', users: {} },
 					entries: Uint8Array.of(),
 					state: Uint8Array.of(n)
 				})

@@ -71,7 +71,8 @@ function push(workspaceId: string, authorId: string, docId: string, n: number): 
 		clientTime: T0 + n,
 		serverTime: T0 + 1000 + n,
 		entries: Uint8Array.of(9, n % 256),
-		state: Uint8Array.of(7, n % 256)
+		state: Uint8Array.of(7, n % 256),
+		access: { ownerId: authorId, everyone: 'edit', users: {} }
 	};
 }
 
@@ -269,8 +270,8 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 			it('returns the stored record and round-trips bytes as Uint8Array', async () => {
 				const input = push(ws.id, admin.id, 'doc-a', 1);
 				const record = await storage.append(input);
-				const { state: _state, ...fields } = input;
-				expect(record).toEqual({ ...fields, seq: 1 });
+				const { state: _state, access: _access, ...fields } = input;
+				expect(record).toEqual({ ...fields, seq: 1, kind: 'update' });
 				const [read] = await storage.logAfter(ws.id, 0, 10);
 				expect(read).toEqual(record);
 				expect(read?.update).toBeInstanceOf(Uint8Array);

@@ -255,7 +255,9 @@ type Expected =
 	/** An ack or an `invalidUpdate` error naming the push, in any order (pushes run per document). */
 	| { kind: 'push'; id: string }
 	/** A syncStep2 for the document, or a `malformed` error naming it (the state vector was refused). */
-	| { kind: 'step'; docId: string };
+	| { kind: 'step'; docId: string }
+	/** A change of rights or a deletion: an ack, or a refusal naming the request, in order. */
+	| { kind: 'request'; id: string };
 
 function expectedAnswer(payload: Payload, signedIn: boolean): Expected {
 	if (typeof payload === 'string') return { kind: 'error', code: 'malformed', counted: true };
@@ -275,6 +277,9 @@ function expectedAnswer(payload: Payload, signedIn: boolean): Expected {
 			return { kind: 'push', id: message.id };
 		case 'syncStep1':
 			return { kind: 'step', docId: message.docId };
+		case 'setAccess':
+		case 'purge':
+			return { kind: 'request', id: message.id };
 	}
 }
 
@@ -424,7 +429,22 @@ async function signedInRound(storm: Storm, ctx: AttackContext, head: () => Promi
 		if (message.type === 'welcome') welcomed = true;
 		if (message.type === 'welcome' || message.type === 'snapshot' || message.type === 'update') return;
 		if (message.type === 'caughtUp') return;
+		// What a change of rights or a deletion (a request decoded from a mutation) tells the devices.
+		if (message.type === 'access' || message.type === 'revoked' || message.type === 'purged') return;
 		storm.count(storm.answers, message.type === 'error' ? message.code : message.type);
+		const next = inOrder[0];
+		if (next?.kind === 'request') {
+			const answered =
+				(message.type === 'ack' && message.id === next.id) ||
+				(message.type === 'error' &&
+					message.ref === next.id &&
+					['malformed', 'forbidden', 'purged'].includes(message.code) &&
+					!message.fatal);
+			if (answered) {
+				inOrder.shift();
+				return;
+			}
+		}
 		if (message.type === 'ack') {
 			if (!takePush(message.id)) storm.fail(`an ack for a push never sent: ${message.id}`);
 			// Seq 0: the push changed nothing and was not logged.
@@ -900,8 +920,8 @@ describe('one bad message of each kind on a fresh connection', () => {
 		['a hello with a made-up token', false, () => hello(mulberry32(1), 'made-up'), 'auth', true],
 		['a message just over 1 MB, unauthenticated', false, oversized, 'tooLarge', true],
 		['a message just over 1 MB', true, oversized, 'tooLarge', false],
-		['protocol version 2', true, () => varUints(2, 0), 'version', true],
-		['message type 3', true, () => varUints(PROTOCOL_VERSION, 3), 'unknownType', false],
+		['a newer protocol version', true, () => varUints(PROTOCOL_VERSION + 1, 0), 'version', true],
+		['an unknown message type', true, () => varUints(PROTOCOL_VERSION, 5), 'unknownType', false],
 		['a truncated push', true, () => pushBytes(new Uint8Array([1, 2, 3])).slice(0, 30), 'malformed', false],
 		['a hello when signed in', true, () => hello(mulberry32(3), 'any'), 'malformed', false],
 		['a push of zero bytes', true, () => pushBytes(hostile('zero-length (yjs#498)')), 'invalidUpdate', false],

@@ -91,8 +91,8 @@ describe('client messages', () => {
 		expect(errorCode(() => decodeClientMessage(new Uint8Array()))).toBe('malformed');
 		expect(errorCode(() => decodeClientMessage(hello.slice(0, -1)))).toBe('malformed');
 		expect(errorCode(() => decodeClientMessage(new Uint8Array([...hello, 0])))).toBe('malformed');
-		expect(errorCode(() => decodeClientMessage(frame(3)))).toBe('unknownType');
-		expect(errorCode(() => decodeClientMessage(new Uint8Array([2, 0])))).toBe('version');
+		expect(errorCode(() => decodeClientMessage(frame(5)))).toBe('unknownType');
+		expect(errorCode(() => decodeClientMessage(new Uint8Array([PROTOCOL_VERSION + 1, 0])))).toBe('version');
 	});
 
 	it('refuses ids that are not ids, and a server message sent as a client message', () => {
@@ -144,14 +144,20 @@ describe('server messages', () => {
 			user: { id: 'u1', name: 'Anna', email: 'anna@example.com' },
 			workspace: { id: DOC, name: 'Muster GmbH' },
 			role: 'admin',
+			members: [
+				{ id: 'u1', name: 'Anna' },
+				{ id: 'u2', name: 'Ben' }
+			],
 			head: 12,
-			following: 0
+			following: 0,
+			fresh: false
 		},
 		{
 			type: 'snapshot',
 			docId: DOC,
 			update: new Uint8Array([0, 0]),
-			entries: [entry({ serverTime: 1_795_000_000_500 })]
+			entries: [entry({ serverTime: 1_795_000_000_500 })],
+			access: { ownerId: 'u1', everyone: 'none', users: { u2: 'read' } }
 		},
 		{ type: 'update', seq: 13, docId: DOC, update: new Uint8Array([1]), entries: [] },
 		{ type: 'caughtUp', seq: 13 },
@@ -189,7 +195,9 @@ describe('server messages', () => {
 				if (typeof name === 'string') encoding.writeVarString(enc, name);
 				else encoding.writeVarUint8Array(enc, name);
 				for (const text of ['a@b.de', DOC, 'W', 'admin']) encoding.writeVarString(enc, text);
+				encoding.writeVarUint(enc, 0); // members
 				encoding.writeVarUint(enc, 1);
+				encoding.writeVarUint(enc, 0);
 				encoding.writeVarUint(enc, 0);
 			});
 		for (const name of ['', 'Anna', 'Jürgen Weiß', 'x'.repeat(64), 'y'.repeat(65), `${'z'.repeat(70)}ö`]) {

@@ -9,9 +9,9 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WORKSPACE_DOC_ID, type FieldChange, type HistoryEntry, type JsonValue } from '../crdt';
-import { isUuid } from '../domain';
+import { ACCESS_LEVELS, EVERYONE_LEVELS, isUuid, type AccessInfo, type AccessLevel } from '../domain';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** Default upper bound of one message, in bytes; larger messages are refused unread. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -19,6 +19,8 @@ const MAX_STRING = 4096;
 const MAX_CHANGES_JSON = 256 * 1024;
 const MAX_ENTRIES = 10_000;
 const MAX_TIME = 8_640_000_000_000_000; // the largest Date
+const MAX_GRANTS = 1000;
+const MAX_MEMBERS = 10_000;
 
 /** A history entry as it travels: the document is named by the message that carries it. */
 export type WireEntry = Omit<HistoryEntry, 'docId'>;
@@ -33,6 +35,7 @@ export type ErrorCode =
 	| 'forbidden' // the user may not write (or read) this document
 	| 'workspace' // the device holds another workspace's data
 	| 'busy' // the server could not take the message now; resend later
+	| 'purged' // the document was deleted for good; `ref` names the push or document
 	| 'internal';
 
 export type ClientMessage =
@@ -48,23 +51,34 @@ export type ClientMessage =
 	/** One local change: its update and the history entries recorded with it. `id` makes it idempotent. */
 	| { type: 'push'; id: string; docId: string; update: Uint8Array; entries: WireEntry[] }
 	/** Repair: "this is what I have of the document" (y-protocols sync step 1). */
-	| { type: 'syncStep1'; docId: string; stateVector: Uint8Array };
+	| { type: 'syncStep1'; docId: string; stateVector: Uint8Array }
+	/** Changes who may read and edit a contact (its owner or an admin only); answered with an ack. */
+	| { type: 'setAccess'; id: string; docId: string; access: AccessInfo }
+	/** Deletes a contact for good (its owner or an admin only); answered with an ack. */
+	| { type: 'purge'; id: string; docId: string };
 
 export interface Welcome {
 	type: 'welcome';
 	user: { id: string; name: string; email: string };
 	workspace: { id: string; name: string };
 	role: 'admin' | 'member';
+	/** The workspace's members, for showing who has access. */
+	members: { id: string; name: string }[];
 	/** The newest seq of the workspace's log. */
 	head: number;
 	/** How many `snapshot`/`update` messages follow before `caughtUp`; 0: nothing follows. */
 	following: number;
+	/**
+	 * The device gets a snapshot of every document it may read instead of the log: what it holds
+	 * beyond those (and has not pushed yet) is gone or no longer readable.
+	 */
+	fresh: boolean;
 }
 
 export type ServerMessage =
 	| Welcome
-	/** A fresh device's copy of one document: its compacted state and all its history. */
-	| { type: 'snapshot'; docId: string; update: Uint8Array; entries: WireEntry[] }
+	/** A document's compacted state, all its history and its rights (a fresh device, or new access). */
+	| { type: 'snapshot'; docId: string; update: Uint8Array; entries: WireEntry[]; access: AccessInfo }
 	/** One log record: after the cursor on resume, or live from another device. */
 	| { type: 'update'; seq: number; docId: string; update: Uint8Array; entries: WireEntry[] }
 	/** The resume is complete; the device's cursor is now `seq`. */
@@ -80,6 +94,12 @@ export type ServerMessage =
 			serverTime: number;
 			author: { id: string; name: string };
 	  }
+	/** A contact's rights changed and this user may read it; `entries` record the change. */
+	| { type: 'access'; seq: number; docId: string; access: AccessInfo; entries: WireEntry[] }
+	/** This user may no longer read the document: the device drops its copy. */
+	| { type: 'revoked'; seq: number; docId: string }
+	/** The document was deleted for good: every device drops its copy (seq 0: outside the log). */
+	| { type: 'purged'; seq: number; docId: string }
 	/** Answer to syncStep1: what the device lacks, and the server's state vector (sync step 2). */
 	| { type: 'syncStep2'; docId: string; update: Uint8Array; stateVector: Uint8Array }
 	/** `ref` names the push or document concerned; a fatal error is followed by closing the socket. */
@@ -95,8 +115,19 @@ export class ProtocolError extends Error {
 	}
 }
 
-const CLIENT_TYPES = ['hello', 'push', 'syncStep1'] as const;
-const SERVER_TYPES = ['welcome', 'snapshot', 'update', 'caughtUp', 'ack', 'syncStep2', 'error'] as const;
+const CLIENT_TYPES = ['hello', 'push', 'syncStep1', 'setAccess', 'purge'] as const;
+const SERVER_TYPES = [
+	'welcome',
+	'snapshot',
+	'update',
+	'caughtUp',
+	'ack',
+	'syncStep2',
+	'error',
+	'access',
+	'revoked',
+	'purged'
+] as const;
 const ERROR_CODES: readonly ErrorCode[] = [
 	'version',
 	'auth',
@@ -107,6 +138,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
 	'forbidden',
 	'workspace',
 	'busy',
+	'purged',
 	'internal'
 ];
 
@@ -123,6 +155,17 @@ function writeEntry(enc: encoding.Encoder, entry: WireEntry): void {
 	encoding.writeVarUint(enc, entry.client);
 	encoding.writeVarUint(enc, entry.clockEnd);
 	encoding.writeVarUint(enc, entry.serverTime ?? 0);
+}
+
+function writeAccess(enc: encoding.Encoder, access: AccessInfo): void {
+	encoding.writeVarString(enc, access.ownerId);
+	encoding.writeVarString(enc, access.everyone);
+	const users = Object.entries(access.users);
+	encoding.writeVarUint(enc, users.length);
+	for (const [id, level] of users) {
+		encoding.writeVarString(enc, id);
+		encoding.writeVarString(enc, level);
+	}
 }
 
 function writeEntries(enc: encoding.Encoder, entries: readonly WireEntry[]): void {
@@ -157,6 +200,15 @@ export function encodeClientMessage(message: ClientMessage): Uint8Array {
 				encoding.writeVarString(enc, message.docId);
 				encoding.writeVarUint8Array(enc, message.stateVector);
 				break;
+			case 'setAccess':
+				encoding.writeVarString(enc, message.id);
+				encoding.writeVarString(enc, message.docId);
+				writeAccess(enc, message.access);
+				break;
+			case 'purge':
+				encoding.writeVarString(enc, message.id);
+				encoding.writeVarString(enc, message.docId);
+				break;
 		}
 	});
 }
@@ -171,13 +223,20 @@ export function encodeServerMessage(message: ServerMessage): Uint8Array {
 				encoding.writeVarString(enc, message.workspace.id);
 				encoding.writeVarString(enc, message.workspace.name);
 				encoding.writeVarString(enc, message.role);
+				encoding.writeVarUint(enc, message.members.length);
+				for (const member of message.members) {
+					encoding.writeVarString(enc, member.id);
+					encoding.writeVarString(enc, member.name);
+				}
 				encoding.writeVarUint(enc, message.head);
 				encoding.writeVarUint(enc, message.following);
+				encoding.writeVarUint(enc, message.fresh ? 1 : 0);
 				break;
 			case 'snapshot':
 				encoding.writeVarString(enc, message.docId);
 				encoding.writeVarUint8Array(enc, message.update);
 				writeEntries(enc, message.entries);
+				writeAccess(enc, message.access);
 				break;
 			case 'update':
 				encoding.writeVarUint(enc, message.seq);
@@ -205,6 +264,17 @@ export function encodeServerMessage(message: ServerMessage): Uint8Array {
 				encoding.writeVarString(enc, message.message);
 				encoding.writeVarString(enc, message.ref);
 				encoding.writeVarUint(enc, message.fatal ? 1 : 0);
+				break;
+			case 'access':
+				encoding.writeVarUint(enc, message.seq);
+				encoding.writeVarString(enc, message.docId);
+				writeAccess(enc, message.access);
+				writeEntries(enc, message.entries);
+				break;
+			case 'revoked':
+			case 'purged':
+				encoding.writeVarUint(enc, message.seq);
+				encoding.writeVarString(enc, message.docId);
 				break;
 		}
 	});
@@ -379,12 +449,36 @@ function readEntry(r: Reader): WireEntry {
 	return entry;
 }
 
+function readAccess(r: Reader): AccessInfo {
+	const ownerId = r.string('owner', 64);
+	if (ownerId === '') throw new ProtocolError('malformed', 'malformed message: owner');
+	const everyone = r.oneOf('everyone', EVERYONE_LEVELS);
+	const count = r.uint('grant count', MAX_GRANTS);
+	const users: Record<string, AccessLevel> = {};
+	for (let i = 0; i < count; i++) {
+		const id = r.string('grant user', 64);
+		const level = r.oneOf('grant level', ACCESS_LEVELS);
+		if (id === '' || id === ownerId || id in users)
+			throw new ProtocolError('malformed', 'malformed message: grant');
+		users[id] = level;
+	}
+	return { ownerId, everyone, users };
+}
+
 /** Decodes a list written by `encodeEntries`. */
 export function decodeEntries(bytes: Uint8Array): WireEntry[] {
 	const r = new Reader(bytes);
 	const entries = readEntryList(r);
 	r.end();
 	return entries;
+}
+
+function readMembers(r: Reader): { id: string; name: string }[] {
+	const count = r.uint('member count', MAX_MEMBERS);
+	const members: { id: string; name: string }[] = [];
+	for (let i = 0; i < count; i++)
+		members.push({ id: r.string('member id', 64), name: r.string('member name', 256) });
+	return members;
 }
 
 function readEntryList(r: Reader): WireEntry[] {
@@ -433,6 +527,17 @@ export function decodeClientMessage(bytes: Uint8Array, limit = MAX_MESSAGE_BYTES
 		case 'syncStep1':
 			message = { type: 'syncStep1', docId: readDocId(r), stateVector: r.bytes('state vector') };
 			break;
+		case 'setAccess':
+			message = {
+				type: 'setAccess',
+				id: readUuid(r, 'request id'),
+				docId: readDocId(r),
+				access: readAccess(r)
+			};
+			break;
+		case 'purge':
+			message = { type: 'purge', id: readUuid(r, 'request id'), docId: readDocId(r) };
+			break;
 	}
 	r.end();
 	return message;
@@ -453,8 +558,10 @@ export function decodeServerMessage(bytes: Uint8Array, limit = 64 * MAX_MESSAGE_
 				},
 				workspace: { id: readUuid(r, 'workspace id'), name: r.string('workspace name', 256) },
 				role: r.oneOf('role', ['admin', 'member'] as const),
+				members: readMembers(r),
 				head: r.uint('head'),
-				following: r.uint('following')
+				following: r.uint('following'),
+				fresh: r.uint('fresh', 1) === 1
 			};
 			break;
 		case 'snapshot':
@@ -462,7 +569,8 @@ export function decodeServerMessage(bytes: Uint8Array, limit = 64 * MAX_MESSAGE_
 				type: 'snapshot',
 				docId: readDocId(r),
 				update: r.bytes('update'),
-				entries: readEntryList(r)
+				entries: readEntryList(r),
+				access: readAccess(r)
 			};
 			break;
 		case 'update':
@@ -502,6 +610,19 @@ export function decodeServerMessage(bytes: Uint8Array, limit = 64 * MAX_MESSAGE_
 				ref: r.string('ref', 64),
 				fatal: r.uint('fatal', 1) === 1
 			};
+			break;
+		case 'access':
+			message = {
+				type: 'access',
+				seq: r.uint('seq'),
+				docId: readDocId(r),
+				access: readAccess(r),
+				entries: readEntryList(r)
+			};
+			break;
+		case 'revoked':
+		case 'purged':
+			message = { type: type as 'revoked' | 'purged', seq: r.uint('seq'), docId: readDocId(r) };
 			break;
 	}
 	r.end();
