@@ -23,7 +23,14 @@ import {
 	snapshotJson,
 	type HistoryEntry
 } from '../../src/lib/crdt';
-import { emptyContactFields, newContactId, newGroupId, uuidv7, type ContactId } from '../../src/lib/domain';
+import {
+	emptyContactFields,
+	newContactId,
+	newGroupId,
+	uuidv7,
+	type AccessInfo,
+	type ContactId
+} from '../../src/lib/domain';
 import {
 	KontorStore,
 	StorageError,
@@ -463,6 +470,76 @@ describe('receive', () => {
 		expect(await b.loadContact(id)).toEqual(await a.loadContact(id));
 		expect(await rowOf(b, id)).toMatchObject({ zip: '50667', phone: '' });
 		expect(await b.history(id)).toEqual(await a.history(id));
+	});
+});
+
+describe('rights and removal', () => {
+	const snapshotOf = async (
+		source: KontorStore,
+		docId: string,
+		access?: AccessInfo
+	): Promise<ReceivedItem> => ({
+		docId,
+		update: await source.encodeState(docId),
+		entries: await source.history(docId),
+		...(access ? { access } : {})
+	});
+	const rights: AccessInfo = { ownerId: 'u-anna', everyone: 'read', users: { 'u-ben': 'edit' } };
+
+	it('keeps the rights a snapshot brings, and takes later ones with their history entry and the cursor', async () => {
+		const a = await tabs.open(freshDbName());
+		const b = await tabs.open(freshDbName());
+		const id = await movedCompany(a);
+		expect(await b.accessOf(id)).toBeNull();
+		await b.receive([await snapshotOf(a, id, rights)], { cursor: 3 });
+		expect(await b.accessOf(id)).toEqual(rights);
+
+		const changes = recordChanges(b);
+		const entry = {
+			id: uuidv7(),
+			time: Date.now() + 60_000,
+			author: { id: 'u-anna', name: 'Anna' },
+			device: 'd',
+			changes: [{ path: ['access', 'everyone'], from: 'read', to: 'none' }],
+			svBefore: Y.encodeStateVector(new Y.Doc()),
+			client: 0,
+			clockEnd: 0,
+			serverTime: Date.now() + 60_001
+		};
+		await b.applyAccess(id, { ...rights, everyone: 'none' }, [entry], 9);
+		expect(await b.accessOf(id)).toEqual({ ...rights, everyone: 'none' });
+		expect((await b.history(id))[0]).toEqual({ ...entry, docId: id });
+		expect(await b.syncValue('syncCursor')).toBe(9);
+		expect(changes).toEqual([{ docIds: [id], rowIds: [id], remote: false }]);
+	});
+
+	it('removes everything of a document, re-derives the contacts under it and moves the cursor', async () => {
+		const a = await tabs.open(freshDbName());
+		const b = await tabs.open(freshDbName());
+		const company = await create(a, 'company', {
+			fields: { companyName: 'Alt GmbH', street: 'Am Markt 3', zip: '10115', city: 'Berlin' }
+		});
+		const person = await create(a, 'person', {
+			fields: { lastName: 'Weiß', parentId: company, inheritAddress: true }
+		});
+		await b.receive([await snapshotOf(a, company, rights), await snapshotOf(a, person)], { cursor: 2 });
+		expect((await rowOf(b, person))?.city).toBe('Berlin');
+		await edit(b, company, [set('zip', '10117')]);
+		expect(await b.pendingCount()).toBe(1);
+
+		expect(await b.removeDocument(company, 5)).toBe('Alt GmbH');
+		expect(await b.loadContact(company)).toBeNull();
+		expect(await b.history(company)).toEqual([]);
+		expect(await b.updateCount(company)).toBe(0);
+		expect(await b.accessOf(company)).toBeNull();
+		expect(await b.pendingCount()).toBe(0);
+		expect(await b.row(company)).toBeUndefined();
+		const orphan = await rowOf(b, person);
+		expect(orphan).toMatchObject({ city: '', parentName: '', addressFrom: null });
+		expect(await b.syncValue('syncCursor')).toBe(5);
+		// Removing what is not there changes nothing and names nothing.
+		expect(await b.removeDocument(company)).toBe('');
+		expect(await b.syncValue('syncCursor')).toBe(5);
 	});
 });
 

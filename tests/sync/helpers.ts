@@ -8,7 +8,12 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { WebSocket } from 'ws';
 import { KontorStore } from '../../src/lib/store';
-import { SyncClient, type ClientStatus, type SocketLike } from '../../src/lib/sync/sync-client';
+import {
+	SyncClient,
+	type ClientStatus,
+	type SocketLike,
+	type SyncNotice
+} from '../../src/lib/sync/sync-client';
 import { startKontorServer, type KontorServer } from '../../sync-server/server';
 
 export interface TestAccount {
@@ -92,6 +97,7 @@ export class Rig {
 export class Device {
 	client: SyncClient | null = null;
 	statuses: ClientStatus[] = [];
+	notices: SyncNotice[] = [];
 
 	constructor(
 		readonly store: KontorStore,
@@ -107,7 +113,8 @@ export class Device {
 			token: this.account.token,
 			connect: wsConnect,
 			backoff: { initialMs: 20, maxMs: 200 },
-			onStatus: (status) => this.statuses.push(status)
+			onStatus: (status) => this.statuses.push(status),
+			onNotice: (notice) => this.notices.push(notice)
 		});
 		this.client.start();
 	}

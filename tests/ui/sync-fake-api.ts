@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import type { AccessInfo } from '../../src/lib/domain';
 import {
 	LOCAL_STATUS,
 	type AccountInfo,
@@ -7,6 +8,7 @@ import {
 	type InviteInfo,
 	type InvitePreview,
 	type MemberInfo,
+	type RequestResult,
 	type ServerStatus,
 	type SessionInfo,
 	type SyncApi,
@@ -77,6 +79,8 @@ export class FakeSyncApi implements SyncApi {
 			{ id: MEMBER.user.id, name: MEMBER.user.name, email: MEMBER.user.email, role: 'member' }
 		])
 	);
+	setAccess = vi.fn(async (_docId: string, _access: AccessInfo): Promise<RequestResult> => ({ ok: true }));
+	deleteContact = vi.fn(async (_docId: string): Promise<RequestResult> => ({ ok: true }));
 	sessions = vi.fn(async (): Promise<ApiResult<SessionInfo[]>> =>
 		ok([
 			{

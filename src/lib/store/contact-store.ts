@@ -37,7 +37,8 @@ import {
 	type DeviceId,
 	type GroupId,
 	type InheritanceSource,
-	type ValidationError
+	type ValidationError,
+	type AccessInfo
 } from '../domain';
 import {
 	createDatabase,
@@ -49,7 +50,13 @@ import {
 } from './db';
 import { DocCache, type DocEntry } from './doc-cache';
 import { classifyStorageError, StorageError } from './errors';
-import { projectAll, rebuildRows, writeProjection, writeProjectionBatch } from './projection-writer';
+import {
+	projectAll,
+	rebuildRows,
+	reprojectChildren,
+	writeProjection,
+	writeProjectionBatch
+} from './projection-writer';
 import { queryKeys } from './contact-queries';
 import { buildContact, derivedChannelValue, prepareContact, type EditRejectionResult } from './contact-input';
 
@@ -69,6 +76,8 @@ export interface ReceivedItem {
 	docId: string;
 	update: Uint8Array;
 	entries?: readonly Omit<HistoryEntry, 'docId'>[];
+	/** The document's rights, when the server sent them (with a snapshot). */
+	access?: AccessInfo;
 }
 
 export interface ReceiveResult {
@@ -570,42 +579,50 @@ export class KontorStore {
 			const db = this.#db;
 			let result: { rowIds: Set<string>; incomplete: string[] };
 			try {
-				result = await db.transaction('rw', [db.updates, db.contacts, db.history, db.meta], async () => {
-					const time = Date.now();
-					const read = await this.#readReceived(items);
-					const records = items.map((item) => ({
-						docId: item.docId,
-						update: item.update,
-						time,
-						device: '',
-						author: ''
-					}));
-					const entries = items.flatMap((item) =>
-						(item.entries ?? []).map((e) => ({ ...e, docId: item.docId }))
-					);
-					// The writes that need no documents go first: the database stores them while this
-					// thread applies the updates and projects the rows.
-					const stored = Promise.all([
-						db.updates.bulkAdd(records, { allKeys: true }) as Promise<number[]>,
-						entries.length > 0 ? db.history.bulkPut(entries) : null,
-						options.cursor === undefined ? null : db.meta.put({ key: SYNC_CURSOR, value: options.cursor })
-					]);
-					// Marked as handled: should applying throw first, the transaction aborts with its error.
-					stored.catch(() => undefined);
-					const applied = this.#applyRead(read);
-					// The row's time is when this device stored the update, as a rebuild reads it back.
-					const [[seqs], rowIds] = await Promise.all([
-						stored,
-						writeProjectionBatch(db, applied.contacts, time)
-					]);
-					for (const [i, item] of items.entries()) {
-						const entry = read.loaded.get(item.docId);
-						if (!entry) continue;
-						entry.lastSeq = Math.max(entry.lastSeq, seqs[i] ?? 0);
-						entry.rows += 1;
+				result = await db.transaction(
+					'rw',
+					[db.updates, db.contacts, db.history, db.meta, db.access],
+					async () => {
+						const time = Date.now();
+						const read = await this.#readReceived(items);
+						const records = items.map((item) => ({
+							docId: item.docId,
+							update: item.update,
+							time,
+							device: '',
+							author: ''
+						}));
+						const entries = items.flatMap((item) =>
+							(item.entries ?? []).map((e) => ({ ...e, docId: item.docId }))
+						);
+						const rights = items.flatMap((item) =>
+							item.access ? [{ ...item.access, docId: item.docId }] : []
+						);
+						// The writes that need no documents go first: the database stores them while this
+						// thread applies the updates and projects the rows.
+						const stored = Promise.all([
+							db.updates.bulkAdd(records, { allKeys: true }) as Promise<number[]>,
+							entries.length > 0 ? db.history.bulkPut(entries) : null,
+							options.cursor === undefined ? null : db.meta.put({ key: SYNC_CURSOR, value: options.cursor }),
+							rights.length > 0 ? db.access.bulkPut(rights) : null
+						]);
+						// Marked as handled: should applying throw first, the transaction aborts with its error.
+						stored.catch(() => undefined);
+						const applied = this.#applyRead(read);
+						// The row's time is when this device stored the update, as a rebuild reads it back.
+						const [[seqs], rowIds] = await Promise.all([
+							stored,
+							writeProjectionBatch(db, applied.contacts, time)
+						]);
+						for (const [i, item] of items.entries()) {
+							const entry = read.loaded.get(item.docId);
+							if (!entry) continue;
+							entry.lastSeq = Math.max(entry.lastSeq, seqs[i] ?? 0);
+							entry.rows += 1;
+						}
+						return { rowIds, incomplete: applied.incomplete };
 					}
-					return { rowIds, incomplete: applied.incomplete };
-				});
+				);
 			} catch (error) {
 				for (const item of items) this.#contacts.drop(item.docId);
 				this.#workspace.drop(WORKSPACE_DOC_ID);
@@ -757,6 +774,103 @@ export class KontorStore {
 	/** Gives up a change the server refused for good (it stays in this device's documents). */
 	async dropPush(id: string): Promise<void> {
 		await this.#guard(() => this.#db.outbox.delete(id));
+	}
+
+	/** The document a pending change belongs to, while it waits in the outbox. */
+	async pushDocument(id: string): Promise<string | null> {
+		return this.#guard(async () => (await this.#db.outbox.get(id))?.docId ?? null);
+	}
+
+	/** A contact's rights as the server last sent them; null when not known (yet). */
+	async accessOf(docId: string): Promise<AccessInfo | null> {
+		return this.#guard(async () => {
+			const record = await this.#db.access.get(docId);
+			if (!record) return null;
+			const { docId: _docId, ...access } = record;
+			return access;
+		});
+	}
+
+	/**
+	 * Stores a contact's new rights with the history entry that records the change, and the sync
+	 * cursor, in one transaction.
+	 */
+	async applyAccess(
+		docId: string,
+		access: AccessInfo,
+		entries: readonly Omit<HistoryEntry, 'docId'>[],
+		cursor?: number
+	): Promise<void> {
+		const db = this.#db;
+		await this.#guard(() =>
+			db.transaction('rw', [db.access, db.history, db.meta], async () => {
+				await db.access.put({ ...access, docId });
+				if (entries.length > 0) await db.history.bulkPut(entries.map((e) => ({ ...e, docId })));
+				if (cursor !== undefined && cursor > 0) await db.meta.put({ key: SYNC_CURSOR, value: cursor });
+			})
+		);
+		this.#announce({ docIds: [docId], rowIds: [docId] });
+	}
+
+	/**
+	 * After a sync that brought every document its user may read: removes the contacts beyond
+	 * `keep` (deleted, or no longer readable, while this device was away), except those with
+	 * changes not sent yet. Returns what it removed, with the names as they were listed.
+	 */
+	async retainOnly(keep: ReadonlySet<string>): Promise<{ docId: string; name: string }[]> {
+		const db = this.#db;
+		const [ids, pending] = await this.#guard(() =>
+			db.transaction('r', [db.contacts, db.outbox], async () => [
+				(await db.contacts.orderBy('id').keys()) as string[],
+				new Set((await db.outbox.orderBy('docId').keys()) as string[])
+			])
+		);
+		const removed: { docId: string; name: string }[] = [];
+		for (const docId of ids) {
+			if (keep.has(docId) || (pending as Set<string>).has(docId)) continue;
+			removed.push({ docId, name: await this.removeDocument(docId) });
+		}
+		return removed;
+	}
+
+	/**
+	 * Removes everything this device has of a document (a contact deleted for good, or one its
+	 * user may no longer read): updates, history, pending changes, rights and its row; contacts
+	 * under it lose what they inherited. The cursor, when given, moves in the same transaction.
+	 * Returns the contact's name as it was listed ('' when the device did not have it).
+	 */
+	async removeDocument(docId: string, cursor?: number): Promise<string> {
+		const db = this.#db;
+		return this.#serially(async () => {
+			let name = '';
+			let rowIds = new Set<string>();
+			try {
+				await db.transaction(
+					'rw',
+					[db.updates, db.contacts, db.history, db.outbox, db.access, db.meta],
+					async () => {
+						const row = await db.contacts.where('id').equals(docId).first();
+						name = row?.displayName ?? '';
+						await db.updates.where('[docId+seq]').between([docId, 0], [docId, Infinity]).delete();
+						await db.history.where('[docId+time]').between([docId, 0], [docId, Infinity]).delete();
+						await db.outbox.where('docId').equals(docId).delete();
+						await db.access.delete(docId);
+						if (row) {
+							await db.contacts.delete(row.key);
+							rowIds = await reprojectChildren(db, docId as ContactId);
+							rowIds.add(docId);
+						}
+						if (cursor !== undefined && cursor > 0) await db.meta.put({ key: SYNC_CURSOR, value: cursor });
+					}
+				);
+			} catch (error) {
+				throw classifyStorageError(error);
+			} finally {
+				this.#contacts.drop(docId);
+			}
+			this.#announce({ docIds: [docId], rowIds: [...rowIds] });
+			return name;
+		});
 	}
 
 	/**

@@ -1,7 +1,7 @@
 import Dexie, { cmp, type EntityTable, type Table } from 'dexie';
 import * as Y from 'yjs';
 import type { HistoryEntry } from '../crdt';
-import { uuidv7, type ContactRow } from '../domain';
+import { uuidv7, type AccessInfo, type ContactRow } from '../domain';
 
 /** One stored Yjs update of one document, with who made it, when and where. */
 export interface UpdateRecord {
@@ -30,6 +30,11 @@ export interface OutboxRecord {
 	entryIds: string[];
 }
 
+/** A document's rights, as the server last sent them. */
+export interface AccessRecord extends AccessInfo {
+	docId: string;
+}
+
 /** Small key/value facts about this device: its id, the profile name. */
 export interface MetaRecord {
 	key: string;
@@ -42,6 +47,7 @@ export type KontorDexie = Dexie & {
 	meta: EntityTable<MetaRecord, 'key'>;
 	history: EntityTable<HistoryEntry, 'id'>;
 	outbox: EntityTable<OutboxRecord, 'id'>;
+	access: EntityTable<AccessRecord, 'docId'>;
 };
 
 export const DEFAULT_DB_NAME = 'kontor';
@@ -94,6 +100,13 @@ export function createDatabase(name: string, durability: 'strict' | 'relaxed' = 
 	// Lookups by document use the compound indexes (Dexie reads `where('docId')` from their first
 	// part); separate docId indexes only cost a write per record, 100,000 in a first sync of 50,000.
 	db.version(4).stores({ updates: '++seq, [docId+seq]', history: 'id, [docId+time]' });
+	// Rights per document arrive with snapshots: a device synced before they existed starts its
+	// next sync afresh (its documents come again, idempotently, now with their rights).
+	db.version(5)
+		.stores({ access: 'docId' })
+		.upgrade(async (tx) => {
+			await tx.table<MetaRecord>('meta').delete('syncCursor');
+		});
 	return db;
 }
 

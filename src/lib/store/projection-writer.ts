@@ -52,6 +52,21 @@ async function cascade(db: KontorDexie, parent: ContactRow, changed: Set<Contact
 }
 
 /**
+ * Re-derives the rows of the contacts under `parentId` once that contact is gone from this device:
+ * they keep their own values, and their descendants follow. Call inside the removing transaction.
+ */
+export async function reprojectChildren(db: KontorDexie, parentId: ContactId): Promise<Set<ContactId>> {
+	const changed = new Set<ContactId>();
+	for (const child of await db.contacts.where('parentId').equals(parentId).toArray()) {
+		const next = reprojectRow(child, null);
+		await replaceRow(db, child, next);
+		changed.add(child.id);
+		if (parentFacingChanged(child, next)) await cascade(db, next, changed);
+	}
+	return changed;
+}
+
+/**
  * Writes the projection row of a contact and re-derives its descendants. Call inside a Dexie
  * transaction that also stores the update, so the list never disagrees with the documents after
  * a crash. Returns the ids of every row it changed.

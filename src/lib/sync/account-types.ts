@@ -34,6 +34,8 @@ export interface AccountInfo {
 	user: { id: string; name: string; email: string };
 	workspace: { id: string; name: string };
 	role: MemberRole;
+	/** The workspace's members (from the sync server's welcome), for showing who has access. */
+	members?: { id: string; name: string }[];
 }
 
 export interface AuthResponse extends AccountInfo {

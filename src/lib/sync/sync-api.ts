@@ -12,6 +12,7 @@ import type {
 	SessionInfo,
 	SetupRequest
 } from './account-types';
+import type { AccessInfo } from '../domain';
 import type { SyncStatus } from './status';
 
 /** The outcome of an account request: `network` when the server could not be reached. */
@@ -43,4 +44,18 @@ export interface SyncApi {
 	revokeSession(id: string): Promise<ApiResult<null>>;
 	/** Tries to connect at once instead of waiting for the next retry. */
 	retryNow(): void;
+	/**
+	 * Gives a contact new rights (its owner or an admin; needs the server, so only online). The
+	 * device learns the outcome like every other device, through sync.
+	 */
+	setAccess(docId: string, access: AccessInfo): Promise<RequestResult>;
+	/**
+	 * Deletes a contact for good: through the server when signed in (its owner or an admin; only
+	 * online), else on this device alone.
+	 */
+	deleteContact(docId: string): Promise<RequestResult>;
 }
+
+/** The outcome of a request only the server can carry out. */
+export type RequestResult =
+	{ ok: true } | { ok: false; error: 'offline' | 'forbidden' | 'purged' | 'refused' | 'storage' };

@@ -35,12 +35,27 @@ export type SocketFactory = (url: string) => SocketLike;
 /** The status as the client knows it: never 'local', which means there is no client. */
 export type ClientStatus = Omit<SyncStatus, 'phase'> & { phase: Exclude<SyncPhase, 'local'> };
 
-/** Something the user should be told that is not a status (a change the server refused). */
+/**
+ * Something the user should be told that is not a status: a change the server refused, a contact
+ * removed from this device because its user may no longer read it, or because it was deleted.
+ * For 'revoked' and 'purged', `message` is the contact's name as it was listed ('' if unknown).
+ */
 export interface SyncNotice {
-	code: 'refused';
+	code: 'refused' | 'revoked' | 'purged';
 	docId: string;
 	message: string;
 }
+
+/** Why a request (a change of rights, a deletion) did not go through. */
+export class SyncRequestError extends Error {
+	constructor(readonly code: 'offline' | 'forbidden' | 'purged' | 'refused') {
+		super(`sync request: ${code}`);
+		this.name = 'SyncRequestError';
+	}
+}
+
+/** Requests only the server can carry out; answered by an ack or an error naming the id. */
+export type SyncRequest = Extract<ClientMessage, { type: 'setAccess' } | { type: 'purge' }>;
 
 export interface SyncClientOptions {
 	store: KontorStore;
@@ -107,6 +122,10 @@ export class SyncClient {
 	#cursor = 0;
 	/** Pushes sent and not yet acknowledged: push id -> document id. */
 	readonly #inFlight = new Map<string, string>();
+	/** During a resume by snapshots: the documents received, to drop what the device holds beyond them. */
+	#snapshotted: Set<string> | null = null;
+	/** Requests sent and not answered yet, by id. */
+	readonly #requests = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
 	#flushing = false;
 	#flushAgain = false;
 	#unsubscribe: (() => void) | null = null;
@@ -165,6 +184,7 @@ export class SyncClient {
 		this.#unsubscribe = null;
 		this.#socket?.close(1000, 'stopped');
 		this.#socket = null;
+		this.#failRequests();
 		this.#setStatus({ phase: 'offline', nextRetryAt: null, progress: null });
 	}
 
@@ -186,6 +206,7 @@ export class SyncClient {
 		this.#caughtUp = false;
 		this.#welcomed = false;
 		this.#inFlight.clear();
+		this.#failRequests();
 		this.#inbox = [];
 		this.#inboxHead = 0;
 		// While the browser knows it is offline, a connection attempt can only fail: wait for the next
@@ -210,6 +231,7 @@ export class SyncClient {
 		socket.onclose = () => {
 			if (this.#socket !== socket) return;
 			this.#socket = null;
+			this.#failRequests();
 			this.#caughtUp = false;
 			this.#inFlight.clear();
 			if (this.#running) this.#scheduleRetry();
@@ -298,7 +320,13 @@ export class SyncClient {
 			const next = this.#peek();
 			if (!next || (next.type !== 'snapshot' && next.type !== 'update')) break;
 			this.#take();
-			items.push({ docId: next.docId, update: next.update, entries: next.entries });
+			if (next.type === 'snapshot') this.#snapshotted?.add(next.docId);
+			items.push({
+				docId: next.docId,
+				update: next.update,
+				entries: next.entries,
+				...(next.type === 'snapshot' ? { access: next.access } : {})
+			});
 			if (next.type === 'update' && next.seq > this.#cursor) cursor = next.seq;
 		}
 		const result = await this.#store.receive(items, { cursor });
@@ -318,6 +346,13 @@ export class SyncClient {
 		const acks: PushAck[] = [];
 		while (this.#peek()?.type === 'ack') {
 			const ack = this.#take() as Extract<ServerMessage, { type: 'ack' }>;
+			const request = this.#requests.get(ack.id);
+			if (request) {
+				// Its record reaches this device like anyone's (the cursor moves with that).
+				this.#requests.delete(ack.id);
+				request.resolve();
+				continue;
+			}
 			acks.push({ id: ack.id, serverTime: ack.serverTime, author: ack.author });
 			this.#cursor = Math.max(this.#cursor, ack.seq);
 		}
@@ -335,10 +370,12 @@ export class SyncClient {
 				const account: AccountInfo = {
 					user: message.user,
 					workspace: message.workspace,
-					role: message.role
+					role: message.role,
+					members: message.members
 				};
 				const known = await this.#store.syncValue('syncWorkspace');
 				if (!known) await this.#store.setSyncValue('syncWorkspace', message.workspace.id);
+				this.#snapshotted = message.fresh ? new Set() : null;
 				const progress = message.following > 0 ? { done: 0, total: message.following } : null;
 				this.#setStatus({ account, error: null, phase: 'syncing', progress });
 				if (message.following === 0 && message.head === this.#cursor) await this.#onCaughtUp(message.head);
@@ -351,6 +388,21 @@ export class SyncClient {
 				if (await this.#store.queueRepair(message.docId, message.stateVector)) void this.#flush();
 				return;
 			}
+			case 'access':
+				await this.#store.applyAccess(
+					message.docId,
+					message.access,
+					message.entries,
+					this.#advance(message.seq)
+				);
+				return;
+			case 'revoked':
+			case 'purged': {
+				const name = await this.#store.removeDocument(message.docId, this.#advance(message.seq));
+				this.options.onNotice?.({ code: message.type, docId: message.docId, message: name });
+				await this.#refreshPending();
+				return;
+			}
 			case 'error':
 				return this.#onError(socket, message);
 			default:
@@ -358,7 +410,44 @@ export class SyncClient {
 		}
 	}
 
+	/** Requests the connection took with it: the caller may send them again once online. */
+	#failRequests(): void {
+		for (const request of this.#requests.values()) request.reject(new SyncRequestError('offline'));
+		this.#requests.clear();
+	}
+
+	/** Moves the cursor to `seq` if that is further; returns the cursor to store (none for seq 0). */
+	#advance(seq: number): number | undefined {
+		if (seq <= this.#cursor) return undefined;
+		this.#cursor = seq;
+		return seq;
+	}
+
+	/**
+	 * Sends a request only the server can carry out (change who has access, delete a contact).
+	 * Resolves when the server did it; rejects with a `SyncRequestError` when it refused or the
+	 * device is not connected (a request is safe to repeat: the server acts on its id once).
+	 */
+	request(message: SyncRequest): Promise<void> {
+		const socket = this.#socket;
+		if (!socket || socket.readyState !== OPEN || !this.#welcomed) {
+			return Promise.reject(new SyncRequestError('offline'));
+		}
+		return new Promise<void>((resolve, reject) => {
+			this.#requests.set(message.id, { resolve, reject });
+			socket.send(encodeClientMessage(message));
+		});
+	}
+
 	async #onCaughtUp(seq: number): Promise<void> {
+		const snapshotted = this.#snapshotted;
+		this.#snapshotted = null;
+		if (snapshotted) {
+			// What the server did not send is gone or no longer readable (changed while away).
+			for (const { docId, name } of await this.#store.retainOnly(snapshotted)) {
+				this.options.onNotice?.({ code: 'revoked', docId, message: name });
+			}
+		}
 		if (seq !== this.#cursor) {
 			this.#cursor = seq;
 			await this.#store.setSyncValue('syncCursor', seq);
@@ -382,12 +471,27 @@ export class SyncClient {
 			socket.close(1000, 'refused');
 			return;
 		}
+		const request = this.#requests.get(error.ref);
+		if (request) {
+			this.#requests.delete(error.ref);
+			const code = error.code === 'forbidden' || error.code === 'purged' ? error.code : 'refused';
+			request.reject(new SyncRequestError(code));
+			return;
+		}
 		if (!this.#inFlight.has(error.ref)) {
 			console.warn(`Kontor sync: the server reported ${error.code}: ${error.message}`);
 			return;
 		}
 		const docId = this.#inFlight.get(error.ref) ?? '';
 		this.#inFlight.delete(error.ref);
+		if (error.code === 'purged') {
+			// The contact was deleted for good while this device was changing it: the change and the
+			// copy go; a deleted contact never comes back by sync.
+			const name = await this.#store.removeDocument(docId);
+			this.options.onNotice?.({ code: 'purged', docId, message: name });
+			await this.#refreshPending();
+			return;
+		}
 		if (error.code === 'invalidUpdate' || error.code === 'forbidden') {
 			// This change can never be accepted: resending it would fail forever.
 			await this.#store.dropPush(error.ref);

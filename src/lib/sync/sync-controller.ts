@@ -7,8 +7,15 @@
 import { createAccountClient, type AccountClient } from './account-client';
 import type { AccountInfo, AuthResponse } from './account-types';
 import { LOCAL_STATUS, type SyncStatus } from './status';
-import type { ApiResult, SyncApi } from './sync-api';
-import { SyncClient, type SocketFactory, type SyncNotice } from './sync-client';
+import type { ApiResult, RequestResult, SyncApi } from './sync-api';
+import { uuidv7, type AccessInfo } from '../domain';
+import {
+	SyncClient,
+	SyncRequestError,
+	type SocketFactory,
+	type SyncNotice,
+	type SyncRequest
+} from './sync-client';
 import type { KontorStore } from '../store';
 
 /** The session as kept on the device. */
@@ -36,7 +43,13 @@ export interface SyncController extends SyncApi {
 	dispose(): void;
 }
 
-type TabMessage = { type: 'status'; status: SyncStatus } | { type: 'session' } | { type: 'ask' };
+type TabMessage =
+	| { type: 'status'; status: SyncStatus }
+	| { type: 'session' }
+	| { type: 'ask' }
+	/** Another tab's request for the server, carried out by the tab that runs the sync client. */
+	| { type: 'request'; request: SyncRequest }
+	| { type: 'requestDone'; id: string; result: RequestResult };
 
 function isStoredSession(value: unknown): value is StoredSession {
 	if (!value || typeof value !== 'object') return false;
@@ -63,6 +76,8 @@ class Controller implements SyncController {
 	#releaseLock: (() => void) | null = null;
 	#disposed = false;
 	#restarting: Promise<void> = Promise.resolve();
+	/** Requests this tab handed to the tab running the sync client, by id. */
+	readonly #forwarded = new Map<string, (result: RequestResult) => void>();
 
 	constructor(options: SyncControllerOptions) {
 		this.#options = options;
@@ -181,6 +196,21 @@ class Controller implements SyncController {
 	}
 
 	#onTabMessage(message: TabMessage): void {
+		if (message.type === 'request' && this.#leader) {
+			void this.#send(message.request).then((result) =>
+				this.#channel?.postMessage({
+					type: 'requestDone',
+					id: message.request.id,
+					result
+				} satisfies TabMessage)
+			);
+			return;
+		}
+		if (message.type === 'requestDone') {
+			this.#forwarded.get(message.id)?.(message.result);
+			this.#forwarded.delete(message.id);
+			return;
+		}
 		if (message.type === 'status' && !this.#leader) this.#emit(message.status);
 		else if (message.type === 'session' && this.#leader) void this.#restartClient();
 		else if (message.type === 'session') void this.#loadSession();
@@ -275,7 +305,54 @@ class Controller implements SyncController {
 	revokeSession(id: string) {
 		return this.#accounts.revokeSession(this.#token(), id);
 	}
+
+	setAccess(docId: string, access: AccessInfo): Promise<RequestResult> {
+		return this.#request({ type: 'setAccess', id: uuidv7(), docId, access });
+	}
+
+	async deleteContact(docId: string): Promise<RequestResult> {
+		if (!this.#session) {
+			// A workspace without a server: the contact is this device's alone.
+			try {
+				await this.#options.store.removeDocument(docId);
+				return { ok: true };
+			} catch {
+				return { ok: false, error: 'storage' };
+			}
+		}
+		return this.#request({ type: 'purge', id: uuidv7(), docId });
+	}
+
+	/** Sends a request through the sync client of this tab, or of the tab that runs it. */
+	#request(request: SyncRequest): Promise<RequestResult> {
+		if (this.#leader || !this.#channel) return this.#send(request);
+		return new Promise((resolve) => {
+			const timer = setTimeout(() => {
+				this.#forwarded.delete(request.id);
+				resolve({ ok: false, error: 'offline' });
+			}, REQUEST_TIMEOUT_MS);
+			this.#forwarded.set(request.id, (result) => {
+				clearTimeout(timer);
+				resolve(result);
+			});
+			this.#channel?.postMessage({ type: 'request', request } satisfies TabMessage);
+		});
+	}
+
+	async #send(request: SyncRequest): Promise<RequestResult> {
+		if (!this.#client) return { ok: false, error: 'offline' };
+		try {
+			await this.#client.request(request);
+			return { ok: true };
+		} catch (error) {
+			if (error instanceof SyncRequestError) return { ok: false, error: error.code };
+			throw error;
+		}
+	}
 }
+
+/** How long a tab waits for the tab running the sync client to carry out its request. */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** What the list of sessions calls this device. */
 function deviceLabel(): string {
