@@ -36,6 +36,8 @@ export interface DescribeContext {
 	groups: ReadonlyMap<string, string>;
 	/** Display names of contacts a `parentId` change points to. */
 	names: ReadonlyMap<string, string>;
+	/** Names of the workspace's members, for changes of rights. */
+	members: ReadonlyMap<string, string>;
 }
 
 type Entry = { [key: string]: JsonValue };
@@ -53,6 +55,7 @@ export function describeContext(input: {
 	history: readonly HistoryEntry[];
 	groups: readonly ContactGroup[];
 	names?: ReadonlyMap<string, string>;
+	members?: readonly { id: string; name: string }[];
 }): DescribeContext {
 	const channels = new Map<string, ChannelInfo>();
 	// Oldest first, so later changes win.
@@ -74,7 +77,8 @@ export function describeContext(input: {
 	return {
 		channels,
 		groups: new Map(input.groups.map((g) => [g.id, g.name])),
-		names: input.names ?? new Map()
+		names: input.names ?? new Map(),
+		members: new Map((input.members ?? []).map((m) => [m.id, m.name]))
 	};
 }
 
@@ -184,9 +188,71 @@ function describeChannel(change: FieldChange, ctx: DescribeContext): ChangeText 
 	};
 }
 
+/** A right as the user reads it: "Niemand", "Lesen", "Bearbeiten". */
+function levelName(value: JsonValue | undefined): string {
+	return typeof value === 'string' ? message(`access.level.${value}`, value) : t('history.empty');
+}
+
+function memberName(value: JsonValue | undefined, ctx: DescribeContext): string {
+	if (typeof value !== 'string' || value === '') return t('history.empty');
+	return ctx.members.get(value) ?? t('access.unknownMember');
+}
+
+/**
+ * A change of rights (written by the server): "Zugriff für alle: Bearbeiten → Lesen",
+ * "Anna Admin: Lesen erteilt", "Eigentümer: Anna Admin → Jonas Weber".
+ */
+function describeAccess(change: FieldChange, ctx: DescribeContext): ChangeText {
+	const [, key, userId] = change.path;
+	const { from, to } = change;
+	if (key === 'everyone') {
+		const field = t('history.accessEveryone');
+		return { action: 'changed', field, label: field, from: levelName(from), to: levelName(to) };
+	}
+	if (key === 'owner') {
+		const field = t('history.accessOwner');
+		return { action: 'changed', field, label: field, from: memberName(from, ctx), to: memberName(to, ctx) };
+	}
+	if (key === 'users' && userId) {
+		const name = memberName(userId, ctx);
+		// The whole sentence is the label, so `changeLine` shows it as it is.
+		if (from === undefined || from === null)
+			return {
+				action: 'changed',
+				field: name,
+				label: t('history.accessGranted', { name, level: levelName(to) }),
+				from: '',
+				to: ''
+			};
+		if (to === undefined || to === null)
+			return {
+				action: 'changed',
+				field: name,
+				label: t('history.accessRevoked', { name, level: levelName(from) }),
+				from: '',
+				to: ''
+			};
+		return { action: 'changed', field: name, label: name, from: levelName(from), to: levelName(to) };
+	}
+	const field = change.path.join(' › ');
+	return {
+		action: 'changed',
+		field,
+		label: field,
+		from: JSON.stringify(from ?? null),
+		to: JSON.stringify(to ?? null)
+	};
+}
+
+/** True for a change of rights: the server writes it, nothing on the device can restore it. */
+export function isAccessChange(change: FieldChange): boolean {
+	return change.path[0] === 'access';
+}
+
 /** One change in words; see `changeLine` for the sentence. */
 export function describeChange(change: FieldChange, ctx: DescribeContext): ChangeText {
 	const [root, key] = change.path;
+	if (root === 'access') return describeAccess(change, ctx);
 	if (root === 'channels' && key) return describeChannel(change, ctx);
 	if (root === 'groups' && key && change.path.length === 2) {
 		const name = ctx.groups.get(key) ?? t('history.unknownGroup');
@@ -249,13 +315,14 @@ export function isInitialValue(change: FieldChange): boolean {
 
 /** Which filter a change belongs to: a field, a channel entry, or the contact groups. */
 export function filterKey(path: readonly string[]): string {
-	return path[0] === 'groups' ? 'groups' : path.slice(0, 2).join('/');
+	return path[0] === 'groups' || path[0] === 'access' ? path[0] : path.slice(0, 2).join('/');
 }
 
 /** The name of a filter (see `filterKey`). */
 export function filterLabel(path: readonly string[], ctx: DescribeContext): string {
 	const [root, key] = path;
 	if (root === 'groups') return t('contact.sectionGroups');
+	if (root === 'access') return t('history.access');
 	if (root === 'channels' && key) return channelTitle(ctx.channels.get(key));
 	if (root === 'fields' && key) return fieldLabel(key);
 	return path.slice(0, 2).join(' › ');

@@ -18,6 +18,7 @@ import {
 	initialLine,
 	isCreation,
 	isDerived,
+	isAccessChange,
 	isInitialValue,
 	sameValue,
 	type ChangeText,
@@ -82,8 +83,9 @@ export function formatTime(ms: number): string {
 	return format.format(ms);
 }
 
-export function authorName(entry: HistoryEntry): string {
-	return entry.author.name.trim() || t('history.unknownAuthor');
+/** The author's recorded name, else the name the member list gives their id, else "Unbekannt". */
+export function authorName(entry: HistoryEntry, members?: ReadonlyMap<string, string>): string {
+	return entry.author.name.trim() || members?.get(entry.author.id) || t('history.unknownAuthor');
 }
 
 /** "dieses Gerät" for this device, else a short form of the other device's id. */
@@ -179,6 +181,11 @@ function itemOf(
 			lines.push({ key, filter, text: initialLine(text), status: null, badge: '', actions: [] });
 			continue;
 		}
+		if (isAccessChange(change)) {
+			// Rights are the server's to change (Zugriff tab): no restore, and no device edit competes.
+			lines.push({ key, filter, text: changeLine(text), status: null, badge: '', actions: [] });
+			continue;
+		}
 		const current = currentValue(contact, change.path);
 		const others = concurrent?.get(key);
 		const status = others?.length ? statusOf(change, others, current) : null;
@@ -191,7 +198,7 @@ function itemOf(
 		id: entry.id,
 		iso: new Date(entry.time).toISOString(),
 		when: formatTime(entry.time),
-		author: authorName(entry),
+		author: authorName(entry, ctx.members),
 		device: deviceLabel(entry, deviceId),
 		creation: creation
 			? typeof kind === 'string'

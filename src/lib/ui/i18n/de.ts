@@ -342,7 +342,90 @@ export const de = {
 	'account.inviteDetails': '{role}, gültig bis {date}',
 	'account.revokeInvite': 'Zurückziehen',
 	'account.revokeInviteLabel': 'Einladung an {email} zurückziehen',
-	'account.loading': 'Wird geladen …'
+	'account.loading': 'Wird geladen …',
+
+	'contact.tabAccess': 'Zugriff',
+	'contact.actions': 'Aktionen für diesen Kontakt',
+
+	'access.title': 'Zugriffsrechte',
+	'access.owner': 'Eigentümer',
+	'access.everyone': 'Zugriff für alle',
+	'access.level.none': 'Niemand',
+	'access.level.read': 'Lesen',
+	'access.level.edit': 'Bearbeiten',
+	'access.editors': 'Bearbeiter',
+	'access.readers': 'Leser',
+	'access.noOne': 'Keine',
+	'access.unknownMember': 'Unbekanntes Mitglied',
+	'access.you': '{name} (Sie)',
+	'access.grants': 'Rechte einzelner Mitglieder',
+	'access.levelFor': 'Recht für {name}',
+	'access.remove': 'Entfernen',
+	'access.removeLabel': 'Recht von {name} entfernen',
+	'access.member': 'Mitglied',
+	'access.level': 'Recht',
+	'access.chooseMember': 'Mitglied wählen …',
+	'access.add': 'Hinzufügen',
+	'access.addNeedsMember': 'Wählen Sie zuerst ein Mitglied aus.',
+	'access.noMoreMembers': 'Alle Mitglieder des Arbeitsbereichs haben bereits ein eigenes Recht.',
+	'access.save': 'Zugriffsrechte speichern',
+	'access.saving': 'Wird gespeichert …',
+	'access.saved': 'Zugriffsrechte gespeichert.',
+	'access.unchanged': 'Keine Änderungen zu speichern.',
+	'access.error.offline':
+		'Zugriffsrechte können nur geändert werden, während eine Verbindung zum Server besteht. Bitte versuchen Sie es erneut, sobald Sie online sind.',
+	'access.error.forbidden':
+		'Der Server hat die Änderung abgelehnt: Nur der Eigentümer oder ein Administrator darf die Zugriffsrechte ändern.',
+	'access.error.purged':
+		'Dieser Kontakt wurde inzwischen gelöscht; seine Zugriffsrechte lassen sich nicht mehr ändern.',
+	'access.error.refused': 'Der Server hat die Änderung der Zugriffsrechte abgelehnt.',
+	'access.error.storage': 'Die Änderung konnte auf diesem Gerät nicht gespeichert werden.',
+	'access.local':
+		'Dieser Arbeitsbereich ist nur auf diesem Gerät gespeichert. Zugriffsrechte gelten, sobald der Arbeitsbereich mit einem Server synchronisiert wird.',
+	'access.unknown':
+		'Die Zugriffsrechte dieses Kontakts sind auf diesem Gerät noch nicht bekannt. Sie erscheinen, sobald der Server sie gesendet hat.',
+	'access.unknownRights':
+		'Das ist möglich, sobald die Zugriffsrechte dieses Kontakts vom Server bekannt sind.',
+	'access.cannotManage': 'Nur der Eigentümer ({owner}) oder ein Administrator kann das ändern.',
+	'access.readOnly':
+		'Nur Lesezugriff: Sie dürfen diesen Kontakt ansehen, aber nicht bearbeiten. Eigentümer: {owner}',
+
+	'delete.button': 'Kontakt löschen',
+	'delete.title': '„{name}“ löschen?',
+	'delete.text':
+		'Der Kontakt wird mit seinem Änderungsverlauf endgültig gelöscht, auf allen Geräten des Arbeitsbereichs. Das lässt sich nicht rückgängig machen.',
+	'delete.persons': 'Unter diesem Kontakt sind Ansprechpartner eingetragen:',
+	'delete.personsChoice': 'Was soll mit den Ansprechpartnern geschehen?',
+	'delete.alsoPersons': 'Ansprechpartner ebenfalls löschen',
+	'delete.detachPersons': 'Ansprechpartner lösen (sie bleiben als eigene Kontakte erhalten)',
+	'delete.confirm': 'Endgültig löschen',
+	'delete.cancel': 'Abbrechen',
+	'delete.deleting': 'Wird gelöscht …',
+	'delete.error.offline': 'Löschen ist nur möglich, während eine Verbindung zum Server besteht.',
+	'delete.error.forbidden':
+		'Der Server hat das Löschen abgelehnt: Nur der Eigentümer oder ein Administrator darf diesen Kontakt löschen.',
+	'delete.error.purged': 'Dieser Kontakt wurde bereits gelöscht.',
+	'delete.error.refused': 'Der Server hat das Löschen abgelehnt.',
+	'delete.error.storage': 'Der Kontakt konnte auf diesem Gerät nicht gelöscht werden (Speicherproblem).',
+	'delete.error.detach': 'Die Ansprechpartner konnten nicht gelöst werden; es wurde nichts gelöscht.',
+	'delete.error.person': 'Ansprechpartner „{name}“: {reason} Der Kontakt selbst wurde nicht gelöscht.',
+
+	'notice.revoked': '„{name}“ wurde von diesem Gerät entfernt: Sie haben keinen Zugriff mehr.',
+	'notice.revokedUnnamed': 'Ein Kontakt wurde von diesem Gerät entfernt: Sie haben keinen Zugriff mehr.',
+	'notice.purged': '„{name}“ wurde gelöscht.',
+	'notice.purgedUnnamed': 'Ein Kontakt wurde gelöscht.',
+
+	'export.title': 'Datenexport (DSGVO)',
+	'export.json': 'Daten exportieren (JSON)',
+	'export.vcard': 'vCard exportieren',
+	'export.done': 'Datei „{file}“ wurde erstellt.',
+	'export.failed': 'Der Export ist fehlgeschlagen: Der Kontakt konnte nicht gelesen werden.',
+
+	'history.access': 'Zugriff',
+	'history.accessEveryone': 'Zugriff für alle',
+	'history.accessOwner': 'Eigentümer',
+	'history.accessGranted': '{name}: {level} erteilt',
+	'history.accessRevoked': '{name}: {level} entzogen'
 } as const;
 
 export type MessageKey = keyof typeof de;

@@ -336,5 +336,87 @@ export const en: Record<MessageKey, string> = {
 	'account.inviteDetails': '{role}, valid until {date}',
 	'account.revokeInvite': 'Withdraw',
 	'account.revokeInviteLabel': 'Withdraw the invitation to {email}',
-	'account.loading': 'Loading …'
+	'account.loading': 'Loading …',
+
+	'contact.tabAccess': 'Access',
+	'contact.actions': 'Actions for this contact',
+
+	'access.title': 'Access rights',
+	'access.owner': 'Owner',
+	'access.everyone': 'Access for everyone',
+	'access.level.none': 'Nobody',
+	'access.level.read': 'Read',
+	'access.level.edit': 'Edit',
+	'access.editors': 'Editors',
+	'access.readers': 'Readers',
+	'access.noOne': 'None',
+	'access.unknownMember': 'Unknown member',
+	'access.you': '{name} (you)',
+	'access.grants': 'Rights of individual members',
+	'access.levelFor': 'Right for {name}',
+	'access.remove': 'Remove',
+	'access.removeLabel': 'Remove the right of {name}',
+	'access.member': 'Member',
+	'access.level': 'Right',
+	'access.chooseMember': 'Choose a member …',
+	'access.add': 'Add',
+	'access.addNeedsMember': 'Choose a member first.',
+	'access.noMoreMembers': 'Every member of the workspace already has a right of their own.',
+	'access.save': 'Save access rights',
+	'access.saving': 'Saving …',
+	'access.saved': 'Access rights saved.',
+	'access.unchanged': 'No changes to save.',
+	'access.error.offline':
+		'Access rights can only be changed while connected to the server. Please try again once you are online.',
+	'access.error.forbidden':
+		'The server refused the change: only the owner or an administrator may change the access rights.',
+	'access.error.purged':
+		'This contact has been deleted meanwhile; its access rights can no longer be changed.',
+	'access.error.refused': 'The server refused the change of access rights.',
+	'access.error.storage': 'The change could not be stored on this device.',
+	'access.local':
+		'This workspace is stored on this device only. Access rights apply once the workspace syncs with a server.',
+	'access.unknown':
+		'The access rights of this contact are not known on this device yet. They appear once the server has sent them.',
+	'access.unknownRights':
+		'This is possible once the access rights of this contact are known from the server.',
+	'access.cannotManage': 'Only the owner ({owner}) or an administrator can change this.',
+	'access.readOnly': 'Read-only access: you may view this contact but not edit it. Owner: {owner}',
+
+	'delete.button': 'Delete contact',
+	'delete.title': 'Delete “{name}”?',
+	'delete.text':
+		'The contact and its change history are deleted for good, on every device of the workspace. This cannot be undone.',
+	'delete.persons': 'These contact persons are listed under this contact:',
+	'delete.personsChoice': 'What should happen to the contact persons?',
+	'delete.alsoPersons': 'Delete the contact persons too',
+	'delete.detachPersons': 'Detach the contact persons (they stay as contacts of their own)',
+	'delete.confirm': 'Delete for good',
+	'delete.cancel': 'Cancel',
+	'delete.deleting': 'Deleting …',
+	'delete.error.offline': 'Deleting is only possible while connected to the server.',
+	'delete.error.forbidden':
+		'The server refused to delete: only the owner or an administrator may delete this contact.',
+	'delete.error.purged': 'This contact has already been deleted.',
+	'delete.error.refused': 'The server refused to delete the contact.',
+	'delete.error.storage': 'The contact could not be deleted on this device (storage problem).',
+	'delete.error.detach': 'The contact persons could not be detached; nothing was deleted.',
+	'delete.error.person': 'Contact person “{name}”: {reason} The contact itself was not deleted.',
+
+	'notice.revoked': '“{name}” was removed from this device: you no longer have access.',
+	'notice.revokedUnnamed': 'A contact was removed from this device: you no longer have access.',
+	'notice.purged': '“{name}” was deleted.',
+	'notice.purgedUnnamed': 'A contact was deleted.',
+
+	'export.title': 'Data export (GDPR)',
+	'export.json': 'Export data (JSON)',
+	'export.vcard': 'Export vCard',
+	'export.done': 'File “{file}” was created.',
+	'export.failed': 'The export failed: the contact could not be read.',
+
+	'history.access': 'Access',
+	'history.accessEveryone': 'Access for everyone',
+	'history.accessOwner': 'Owner',
+	'history.accessGranted': '{name}: {level} granted',
+	'history.accessRevoked': '{name}: {level} revoked'
 };

@@ -1,0 +1,169 @@
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ContactId } from '../../src/lib/domain';
+import DeleteContact from '../../src/lib/ui/contact/DeleteContact.svelte';
+import { i18n } from '../../src/lib/ui/i18n/index.svelte';
+import { deleteContact, type PersonsChoice } from '../../src/lib/ui/state/delete-contact';
+import { ANNA, accessRig, withMembers, type AccessRig } from './access-fixtures';
+import { ADMIN, MEMBER, settle } from './sync-fake-api';
+
+let rig: AccessRig | undefined;
+
+beforeEach(() => {
+	i18n.lang = 'de';
+});
+
+afterEach(() => {
+	rig?.dispose();
+	rig = undefined;
+});
+
+async function addPerson(r: AccessRig, firstName: string, lastName: string): Promise<ContactId> {
+	const result = await r.store.createContact('person', { fields: { parentId: r.id, firstName, lastName } });
+	if (!result.ok || !result.id) throw new Error('not created');
+	return result.id;
+}
+
+/** The button and dialog as the contact page wires them, over a real store and a fake server. */
+async function setup(options: { persons?: boolean; account?: typeof ADMIN | null } = {}) {
+	const r = await accessRig(options.account === undefined ? withMembers(ADMIN) : options.account, {
+		ownerId: ANNA.id,
+		everyone: 'edit',
+		users: {}
+	});
+	rig = r;
+	const personIds = options.persons
+		? [await addPerson(r, 'Jonas', 'Weber'), await addPerson(r, 'Erika', 'Muster')]
+		: [];
+	const persons = await r.store.children(r.id);
+	const done = vi.fn();
+	const ondelete = async (choice: PersonsChoice) => {
+		const failure = await deleteContact(r.store, r.sync, r.id, persons, choice);
+		if (!failure) done();
+		return failure;
+	};
+	const user = userEvent.setup();
+	render(DeleteContact, {
+		props: { name: 'Hartmann Logistik GmbH', persons, disabledReason: r.model.manageReason, ondelete }
+	});
+	return { user, rig: r, personIds, done };
+}
+
+describe('DeleteContact', () => {
+	it('asks in a modal dialog with focus on "Abbrechen"; Escape cancels and returns focus', async () => {
+		const { user, rig, done } = await setup();
+		const button = screen.getByRole('button', { name: 'Kontakt löschen' });
+		await user.click(button);
+		const dialog = screen.getByRole('dialog', { name: '„Hartmann Logistik GmbH“ löschen?' });
+		expect(dialog).toHaveAttribute('aria-modal', 'true');
+		expect(dialog).toHaveAccessibleDescription(/endgültig gelöscht/);
+		expect(within(dialog).getByRole('button', { name: 'Abbrechen' })).toHaveFocus();
+
+		await user.tab();
+		expect(within(dialog).getByRole('button', { name: 'Endgültig löschen' })).toHaveFocus();
+		await user.tab();
+		expect(within(dialog).getByRole('button', { name: 'Abbrechen' })).toHaveFocus();
+
+		await user.keyboard('{Escape}');
+		expect(screen.queryByRole('dialog')).toBeNull();
+		expect(button).toHaveFocus();
+		expect(rig.api.deleteContact).not.toHaveBeenCalled();
+		expect(done).not.toHaveBeenCalled();
+	});
+
+	it('deletes through the sync API', async () => {
+		const { user, rig, done } = await setup();
+		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await user.click(screen.getByRole('button', { name: 'Endgültig löschen' }));
+		await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+		expect(rig.api.deleteContact).toHaveBeenCalledExactlyOnceWith(rig.id);
+		expect(done).toHaveBeenCalled();
+	});
+
+	it('lists the contact persons with links and detaches them before deleting', async () => {
+		const { user, rig, personIds, done } = await setup({ persons: true });
+		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		const dialog = screen.getByRole('dialog');
+		expect(within(dialog).getByRole('link', { name: 'Muster, Erika' })).toHaveAttribute(
+			'href',
+			`/contacts/${personIds[1]}`
+		);
+		expect(within(dialog).getByRole('link', { name: 'Weber, Jonas' })).toBeInTheDocument();
+		const group = within(dialog).getByRole('group', { name: 'Was soll mit den Ansprechpartnern geschehen?' });
+		expect(within(group).getByRole('radio', { name: /Ansprechpartner lösen/ })).toBeChecked();
+
+		await user.click(within(dialog).getByRole('button', { name: 'Endgültig löschen' }));
+		await waitFor(() => expect(done).toHaveBeenCalled());
+		expect(rig.api.deleteContact).toHaveBeenCalledExactlyOnceWith(rig.id);
+		const rows = await rig.store.rowsByIds(personIds);
+		expect(rows.map((r) => r.parentId)).toEqual([null, null]);
+	});
+
+	it('deletes the contact persons too when asked', async () => {
+		const { user, rig, personIds } = await setup({ persons: true });
+		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await user.click(screen.getByRole('radio', { name: 'Ansprechpartner ebenfalls löschen' }));
+		await user.click(screen.getByRole('button', { name: 'Endgültig löschen' }));
+		await waitFor(() => expect(rig.api.deleteContact).toHaveBeenCalledTimes(3));
+		// The persons in list order (Muster before Weber), then the company.
+		expect(rig.api.deleteContact.mock.calls.map(([id]) => id)).toEqual([personIds[1], personIds[0], rig.id]);
+	});
+
+	it('stops at a person the server refuses, and says so', async () => {
+		const { user, rig, done } = await setup({ persons: true });
+		rig.api.deleteContact.mockResolvedValueOnce({ ok: false, error: 'forbidden' });
+		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await user.click(screen.getByRole('radio', { name: 'Ansprechpartner ebenfalls löschen' }));
+		await user.click(screen.getByRole('button', { name: 'Endgültig löschen' }));
+		await waitFor(() => expect(screen.getByRole('alert')).not.toBeEmptyDOMElement());
+		expect(screen.getByRole('alert')).toHaveTextContent(
+			/^Ansprechpartner „Muster, Erika“: Der Server hat das Löschen abgelehnt: .* Der Kontakt selbst wurde nicht gelöscht\.$/
+		);
+		expect(rig.api.deleteContact).toHaveBeenCalledTimes(1);
+		expect(done).not.toHaveBeenCalled();
+		expect(screen.getByRole('dialog')).toBeInTheDocument();
+	});
+
+	it('shows the server refusal in German and keeps the dialog open', async () => {
+		const { user, rig, done } = await setup();
+		rig.api.deleteContact.mockResolvedValue({ ok: false, error: 'offline' });
+		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await user.click(screen.getByRole('button', { name: 'Endgültig löschen' }));
+		await waitFor(() => expect(screen.getByRole('alert')).not.toBeEmptyDOMElement());
+		expect(screen.getByRole('alert')).toHaveTextContent(
+			'Löschen ist nur möglich, während eine Verbindung zum Server besteht.'
+		);
+		expect(done).not.toHaveBeenCalled();
+	});
+
+	it('does not detach persons while offline, since the contact could not be deleted', async () => {
+		const { user, rig, personIds } = await setup({ persons: true });
+		rig.api.set({ phase: 'offline' });
+		await settle();
+		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await user.click(screen.getByRole('button', { name: 'Endgültig löschen' }));
+		await waitFor(() => expect(screen.getByRole('alert')).not.toBeEmptyDOMElement());
+		expect(screen.getByRole('alert')).toHaveTextContent(/nur möglich, während eine Verbindung/);
+		expect(rig.api.deleteContact).not.toHaveBeenCalled();
+		const rows = await rig.store.rowsByIds(personIds);
+		expect(rows.map((r) => r.parentId)).toEqual([rig.id, rig.id]);
+	});
+
+	it('is disabled, with the reason, for a member who is not the owner', async () => {
+		await setup({ account: withMembers(MEMBER) });
+		const button = screen.getByRole('button', { name: 'Kontakt löschen' });
+		expect(button).toBeDisabled();
+		expect(button).toHaveAccessibleDescription(
+			'Nur der Eigentümer (Anna Admin) oder ein Administrator kann das ändern.'
+		);
+	});
+
+	it('deletes without a server (the sync API deletes on this device)', async () => {
+		const { user, rig, done } = await setup({ account: null });
+		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await user.click(screen.getByRole('button', { name: 'Endgültig löschen' }));
+		await waitFor(() => expect(done).toHaveBeenCalled());
+		expect(rig.api.deleteContact).toHaveBeenCalledWith(rig.id);
+	});
+});
