@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
 import {
 	decodeServerMessage,
+	SERVER_FRAME_TYPES,
 	encodeClientMessage,
 	type ClientMessage,
 	type ServerMessage
@@ -58,11 +59,7 @@ export function openSocket(
 
 type Listener = (message: ServerMessage, bytes: number) => void;
 
-/** Index of `update` and `snapshot` among the server's message types (protocol.ts, SERVER_TYPES). */
-const SNAPSHOT_TYPE = 1;
-const UPDATE_TYPE = 2;
-/** The frame type of a batch of server messages (after the seven message types). */
-const BATCH_TYPE = 7;
+const { snapshot: SNAPSHOT_TYPE, update: UPDATE_TYPE, batch: BATCH_TYPE } = SERVER_FRAME_TYPES;
 
 /** The encoded messages inside a batch frame, unread (light clients only count most of them). */
 function batchedMessages(bytes: Uint8Array): Uint8Array[] {

@@ -14,6 +14,7 @@ import {
 	MAX_MESSAGE_BYTES,
 	PROTOCOL_VERSION,
 	ProtocolError,
+	SERVER_FRAME_TYPES,
 	type ClientMessage,
 	type ServerMessage,
 	type WireEntry
@@ -172,6 +173,10 @@ describe('server messages', () => {
 
 	it('carries several messages in one batch frame, each checked, and no batch inside a batch', () => {
 		const frames = messages.map(encodeServerMessage);
+		// The type numbers readers that only count messages look at (after the version byte).
+		expect(frames[1]?.[1]).toBe(SERVER_FRAME_TYPES.snapshot);
+		expect(frames[2]?.[1]).toBe(SERVER_FRAME_TYPES.update);
+		expect(encodeServerBatch(frames)[1]).toBe(SERVER_FRAME_TYPES.batch);
 		expect(decodeServerFrame(encodeServerBatch(frames))).toEqual(messages);
 		expect(decodeServerFrame(frames[3] as Uint8Array)).toEqual([messages[3]]);
 		const nested = encodeServerBatch([encodeServerBatch(frames)]);

@@ -634,6 +634,13 @@ export function decodeServerMessage(bytes: Uint8Array, limit = 64 * MAX_MESSAGE_
 /** The frame type of a batch, after the message types (so single messages keep their numbers). */
 const BATCH_TYPE = SERVER_TYPES.length;
 
+/** The type numbers a frame starts with (after the version), for readers that only count messages. */
+export const SERVER_FRAME_TYPES = {
+	snapshot: SERVER_TYPES.indexOf('snapshot'),
+	update: SERVER_TYPES.indexOf('update'),
+	batch: BATCH_TYPE
+} as const;
+
 /**
  * Several encoded server messages as one frame: a busy server sends what it has for a device in
  * one WebSocket frame instead of one each (a broadcast to many devices costs a frame per device,
