@@ -513,6 +513,19 @@ describe('rights and removal', () => {
 		expect(changes).toEqual([{ docIds: [id], rowIds: [id], remote: false }]);
 	});
 
+	it('keeps the newest rights through edits and compaction', async () => {
+		const a = await tabs.open(freshDbName());
+		const b = await tabs.open(freshDbName());
+		const id = await movedCompany(a);
+		await b.receive([await snapshotOf(a, id, rights)]);
+		await b.applyAccess(id, { ...rights, users: {} }, []);
+		await edit(b, id, [set('zip', '50667')]);
+		await b.compact(id);
+		expect(await b.updateCount(id)).toBe(1);
+		expect(await b.accessOf(id)).toEqual({ ...rights, users: {} });
+		expect((await b.loadContact(id))?.zip).toBe('50667');
+	});
+
 	it('removes everything of a document, re-derives the contacts under it and moves the cursor', async () => {
 		const a = await tabs.open(freshDbName());
 		const b = await tabs.open(freshDbName());

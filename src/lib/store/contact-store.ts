@@ -110,6 +110,8 @@ export interface PushAck {
 /** Facts the sync layer keeps on the device (its cursor is written with received data). */
 export type SyncKey = 'syncCursor' | 'syncWorkspace' | 'syncSession';
 const SYNC_CURSOR: SyncKey = 'syncCursor';
+/** The Yjs update that changes nothing. */
+const NO_CHANGE = Y.encodeStateAsUpdate(new Y.Doc());
 
 /** List filters; null means "all". */
 export interface ListFilter {
@@ -499,6 +501,7 @@ export class KontorStore {
 				if (rows.length < 2) return;
 				const last = rows[rows.length - 1];
 				if (!last) return;
+				const access = rows.findLast((r) => r.access)?.access;
 				await this.#db.updates.bulkDelete(rows.map((r) => r.seq as number));
 				await this.#db.updates.add({
 					docId,
@@ -506,7 +509,8 @@ export class KontorStore {
 					time: last.time,
 					device: last.device,
 					author: last.author,
-					compacted: true
+					compacted: true,
+					...(access ? { access } : {})
 				});
 				const entry = this.#contacts.peek(docId) ?? this.#workspace.peek(docId);
 				if (entry) entry.rows = 1;
@@ -579,50 +583,43 @@ export class KontorStore {
 			const db = this.#db;
 			let result: { rowIds: Set<string>; incomplete: string[] };
 			try {
-				result = await db.transaction(
-					'rw',
-					[db.updates, db.contacts, db.history, db.meta, db.access],
-					async () => {
-						const time = Date.now();
-						const read = await this.#readReceived(items);
-						const records = items.map((item) => ({
-							docId: item.docId,
-							update: item.update,
-							time,
-							device: '',
-							author: ''
-						}));
-						const entries = items.flatMap((item) =>
-							(item.entries ?? []).map((e) => ({ ...e, docId: item.docId }))
-						);
-						const rights = items.flatMap((item) =>
-							item.access ? [{ ...item.access, docId: item.docId }] : []
-						);
-						// The writes that need no documents go first: the database stores them while this
-						// thread applies the updates and projects the rows.
-						const stored = Promise.all([
-							db.updates.bulkAdd(records, { allKeys: true }) as Promise<number[]>,
-							entries.length > 0 ? db.history.bulkPut(entries) : null,
-							options.cursor === undefined ? null : db.meta.put({ key: SYNC_CURSOR, value: options.cursor }),
-							rights.length > 0 ? db.access.bulkPut(rights) : null
-						]);
-						// Marked as handled: should applying throw first, the transaction aborts with its error.
-						stored.catch(() => undefined);
-						const applied = this.#applyRead(read);
-						// The row's time is when this device stored the update, as a rebuild reads it back.
-						const [[seqs], rowIds] = await Promise.all([
-							stored,
-							writeProjectionBatch(db, applied.contacts, time)
-						]);
-						for (const [i, item] of items.entries()) {
-							const entry = read.loaded.get(item.docId);
-							if (!entry) continue;
-							entry.lastSeq = Math.max(entry.lastSeq, seqs[i] ?? 0);
-							entry.rows += 1;
-						}
-						return { rowIds, incomplete: applied.incomplete };
+				result = await db.transaction('rw', [db.updates, db.contacts, db.history, db.meta], async () => {
+					const time = Date.now();
+					const read = await this.#readReceived(items);
+					const records = items.map((item): UpdateRecord => ({
+						docId: item.docId,
+						update: item.update,
+						time,
+						device: '',
+						author: '',
+						...(item.access ? { access: item.access } : {})
+					}));
+					const entries = items.flatMap((item) =>
+						(item.entries ?? []).map((e) => ({ ...e, docId: item.docId }))
+					);
+					// The writes that need no documents go first: the database stores them while this
+					// thread applies the updates and projects the rows.
+					const stored = Promise.all([
+						db.updates.bulkAdd(records, { allKeys: true }) as Promise<number[]>,
+						entries.length > 0 ? db.history.bulkPut(entries) : null,
+						options.cursor === undefined ? null : db.meta.put({ key: SYNC_CURSOR, value: options.cursor })
+					]);
+					// Marked as handled: should applying throw first, the transaction aborts with its error.
+					stored.catch(() => undefined);
+					const applied = this.#applyRead(read);
+					// The row's time is when this device stored the update, as a rebuild reads it back.
+					const [[seqs], rowIds] = await Promise.all([
+						stored,
+						writeProjectionBatch(db, applied.contacts, time)
+					]);
+					for (const [i, item] of items.entries()) {
+						const entry = read.loaded.get(item.docId);
+						if (!entry) continue;
+						entry.lastSeq = Math.max(entry.lastSeq, seqs[i] ?? 0);
+						entry.rows += 1;
 					}
-				);
+					return { rowIds, incomplete: applied.incomplete };
+				});
 			} catch (error) {
 				for (const item of items) this.#contacts.drop(item.docId);
 				this.#workspace.drop(WORKSPACE_DOC_ID);
@@ -784,10 +781,15 @@ export class KontorStore {
 	/** A contact's rights as the server last sent them; null when not known (yet). */
 	async accessOf(docId: string): Promise<AccessInfo | null> {
 		return this.#guard(async () => {
-			const record = await this.#db.access.get(docId);
-			if (!record) return null;
-			const { docId: _docId, ...access } = record;
-			return access;
+			const records = await this.#db.updates
+				.where('[docId+seq]')
+				.between([docId, 0], [docId, Infinity])
+				.toArray();
+			for (let i = records.length - 1; i >= 0; i--) {
+				const access = records[i]?.access;
+				if (access) return access;
+			}
+			return null;
 		});
 	}
 
@@ -803,8 +805,9 @@ export class KontorStore {
 	): Promise<void> {
 		const db = this.#db;
 		await this.#guard(() =>
-			db.transaction('rw', [db.access, db.history, db.meta], async () => {
-				await db.access.put({ ...access, docId });
+			db.transaction('rw', [db.updates, db.history, db.meta], async () => {
+				// Rights travel on an update record that changes nothing in the document.
+				await db.updates.add({ docId, update: NO_CHANGE, time: Date.now(), device: '', author: '', access });
 				if (entries.length > 0) await db.history.bulkPut(entries.map((e) => ({ ...e, docId })));
 				if (cursor !== undefined && cursor > 0) await db.meta.put({ key: SYNC_CURSOR, value: cursor });
 			})
@@ -821,8 +824,9 @@ export class KontorStore {
 		const db = this.#db;
 		const [ids, pending] = await this.#guard(() =>
 			db.transaction('r', [db.contacts, db.outbox], async () => [
-				(await db.contacts.orderBy('id').keys()) as string[],
-				new Set((await db.outbox.orderBy('docId').keys()) as string[])
+				// Row keys are "sort key NUL id", all read in one request.
+				(await db.contacts.toCollection().primaryKeys()).map((key) => key.slice(key.indexOf('\u0000') + 1)),
+				new Set((await db.outbox.orderBy('docId').uniqueKeys()) as string[])
 			])
 		);
 		const removed: { docId: string; name: string }[] = [];
@@ -845,24 +849,19 @@ export class KontorStore {
 			let name = '';
 			let rowIds = new Set<string>();
 			try {
-				await db.transaction(
-					'rw',
-					[db.updates, db.contacts, db.history, db.outbox, db.access, db.meta],
-					async () => {
-						const row = await db.contacts.where('id').equals(docId).first();
-						name = row?.displayName ?? '';
-						await db.updates.where('[docId+seq]').between([docId, 0], [docId, Infinity]).delete();
-						await db.history.where('[docId+time]').between([docId, 0], [docId, Infinity]).delete();
-						await db.outbox.where('docId').equals(docId).delete();
-						await db.access.delete(docId);
-						if (row) {
-							await db.contacts.delete(row.key);
-							rowIds = await reprojectChildren(db, docId as ContactId);
-							rowIds.add(docId);
-						}
-						if (cursor !== undefined && cursor > 0) await db.meta.put({ key: SYNC_CURSOR, value: cursor });
+				await db.transaction('rw', [db.updates, db.contacts, db.history, db.outbox, db.meta], async () => {
+					const row = await db.contacts.where('id').equals(docId).first();
+					name = row?.displayName ?? '';
+					await db.updates.where('[docId+seq]').between([docId, 0], [docId, Infinity]).delete();
+					await db.history.where('[docId+time]').between([docId, 0], [docId, Infinity]).delete();
+					await db.outbox.where('docId').equals(docId).delete();
+					if (row) {
+						await db.contacts.delete(row.key);
+						rowIds = await reprojectChildren(db, docId as ContactId);
+						rowIds.add(docId);
 					}
-				);
+					if (cursor !== undefined && cursor > 0) await db.meta.put({ key: SYNC_CURSOR, value: cursor });
+				});
 			} catch (error) {
 				throw classifyStorageError(error);
 			} finally {

@@ -16,6 +16,12 @@ export interface UpdateRecord {
 	author: string;
 	/** True for a record that replaced several earlier ones (compaction). */
 	compacted?: boolean;
+	/**
+	 * The document's rights as the server sent them with this record (a snapshot, or a change of
+	 * rights, whose update is empty); the newest record that has them counts. Kept on the update
+	 * records so that a first sync of 50,000 contacts writes no extra record per contact.
+	 */
+	access?: AccessInfo;
 }
 
 /**
@@ -30,11 +36,6 @@ export interface OutboxRecord {
 	entryIds: string[];
 }
 
-/** A document's rights, as the server last sent them. */
-export interface AccessRecord extends AccessInfo {
-	docId: string;
-}
-
 /** Small key/value facts about this device: its id, the profile name. */
 export interface MetaRecord {
 	key: string;
@@ -47,7 +48,6 @@ export type KontorDexie = Dexie & {
 	meta: EntityTable<MetaRecord, 'key'>;
 	history: EntityTable<HistoryEntry, 'id'>;
 	outbox: EntityTable<OutboxRecord, 'id'>;
-	access: EntityTable<AccessRecord, 'docId'>;
 };
 
 export const DEFAULT_DB_NAME = 'kontor';
@@ -103,7 +103,7 @@ export function createDatabase(name: string, durability: 'strict' | 'relaxed' = 
 	// Rights per document arrive with snapshots: a device synced before they existed starts its
 	// next sync afresh (its documents come again, idempotently, now with their rights).
 	db.version(5)
-		.stores({ access: 'docId' })
+		.stores({})
 		.upgrade(async (tx) => {
 			await tx.table<MetaRecord>('meta').delete('syncCursor');
 		});
