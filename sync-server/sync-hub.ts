@@ -36,7 +36,13 @@ import {
 	type AccessUser
 } from '../src/lib/domain';
 import { WORKSPACE_DOC_ID, type FieldChange } from '../src/lib/crdt';
-import { EMPTY_ENTRIES, type DocumentRecord, type LogRecord, type Storage } from './storage/storage';
+import {
+	EMPTY_ENTRIES,
+	type ChildRecord,
+	type DocumentRecord,
+	type LogRecord,
+	type Storage
+} from './storage/storage';
 import type { UpdateGuard } from './update-guard';
 
 /** Who is on the other end of a connection, as the session says. */
@@ -322,12 +328,14 @@ export class SyncHub {
 		const documents = await storage.documentCount(workspaceId);
 		const fresh = cursor === 0 || cursor > head || head - cursor > documents;
 		const members = (await storage.members(workspaceId)).map((m) => ({ id: m.user.id, name: m.user.name }));
+		const hidden = await this.#hiddenFor(connection, await storage.children(workspaceId));
 		const welcome = {
 			type: 'welcome' as const,
 			user: auth.user,
 			workspace: auth.workspace,
 			role: auth.role,
 			members,
+			hidden,
 			head,
 			fresh
 		};
@@ -510,9 +518,15 @@ export class SyncHub {
 			serverTime,
 			entries: encodeEntries(entries),
 			state: applied.state,
-			access
+			access,
+			parentId: applied.parentId
 		});
 		connection.send(this.#ack(push.id, record, auth));
+		const parents = [doc?.parentId ?? null, applied.parentId].filter((p): p is string => p !== null);
+		if (doc?.parentId !== applied.parentId && parents.length > 0)
+			void this.#recountHidden(workspaceId, parents).catch((error: unknown) => {
+				console.error('sync: counting hidden contact persons failed', error);
+			});
 		if (!doc) {
 			// A new contact's rights reach every device that may read it (outside the log: seq 0).
 			const bytes = encodeServerMessage({ type: 'access', seq: 0, docId: push.docId, access, entries: [] });
@@ -654,6 +668,7 @@ export class SyncHub {
 			})
 		};
 		for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
+		if (doc.parentId) await this.#recountHidden(workspaceId, [doc.parentId]);
 	}
 
 	/**
@@ -687,6 +702,43 @@ export class SyncHub {
 		connection.send(this.#ack(message.id, record, auth));
 		const item: QueuedRecord = { record, access: null };
 		for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
+		if (doc.parentId) await this.#recountHidden(workspaceId, [doc.parentId]);
+	}
+
+	/**
+	 * How many of `children` (all, or those of some contacts) this connection's user may not read,
+	 * per contact they are listed under and the user may read: the device shows "1 hidden contact
+	 * person" where it lists the others.
+	 */
+	async #hiddenFor(
+		connection: Connection,
+		children: readonly ChildRecord[],
+		parents?: readonly string[]
+	): Promise<{ docId: string; count: number }[]> {
+		const reader = connection.reader;
+		const counts = new Map<string, number>((parents ?? []).map((p) => [p, 0]));
+		for (const child of children) {
+			if (!canRead(reader, child.access)) counts.set(child.parentId, (counts.get(child.parentId) ?? 0) + 1);
+		}
+		const workspaceId = (connection.auth as AuthContext).workspace.id;
+		const visible: { docId: string; count: number }[] = [];
+		for (const [docId, count] of counts) {
+			if (count === 0 && !parents) continue;
+			const parent = await this.#options.storage.document(workspaceId, docId);
+			if (parent && !parent.purgedAt && canRead(reader, parent.access)) visible.push({ docId, count });
+		}
+		return visible;
+	}
+
+	/** Tells every device of the workspace the new hidden counts of `parents`' contact persons. */
+	async #recountHidden(workspaceId: string, parents: readonly string[]): Promise<void> {
+		const children = (
+			await Promise.all(parents.map((p) => this.#options.storage.children(workspaceId, p)))
+		).flat();
+		for (const connection of this.#byWorkspace.get(workspaceId) ?? []) {
+			const counts = await this.#hiddenFor(connection, children, parents);
+			if (counts.length > 0) connection.send({ type: 'hidden', counts });
+		}
 	}
 
 	#pingAll(): void {

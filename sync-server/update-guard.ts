@@ -35,7 +35,8 @@ export interface GuardOptions {
 }
 
 export type ApplyResult =
-	| { ok: true; state: Uint8Array; changed: boolean }
+	/** `parentId`: the document's `fields.parentId` after the update (a contact person's company). */
+	| { ok: true; state: Uint8Array; changed: boolean; parentId: string | null }
 	| { ok: false; reason: 'size' | 'structure' | 'invalid' | 'timeout' | 'memory' };
 
 export type DiffResult =

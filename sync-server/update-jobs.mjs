@@ -14,7 +14,7 @@ import * as Y from 'yjs';
 /**
  * @typedef {{ kind: 'apply', state: Uint8Array | null, update: Uint8Array }
  *   | { kind: 'diff', state: Uint8Array | null, stateVector: Uint8Array }} UpdateJob
- * @typedef {{ ok: true, state: Uint8Array, changed: boolean }
+ * @typedef {{ ok: true, state: Uint8Array, changed: boolean, parentId: string | null }
  *   | { ok: true, update: Uint8Array, stateVector: Uint8Array }
  *   | { ok: false, message: string }} JobOutcome
  * @typedef {{ seq: number, firstToken: number, jobs: UpdateJob[] }} JobBatch
@@ -63,7 +63,14 @@ export function runUpdateJob(job) {
 	const before = Y.encodeStateAsUpdate(doc);
 	Y.applyUpdate(doc, job.update);
 	const state = Y.encodeStateAsUpdate(doc);
-	return { ok: true, state, changed: !sameBytes(before, state) };
+	// The contact it is listed under, so the server can tell who cannot see some contact persons.
+	const parent = doc.getMap('fields').get('parentId');
+	return {
+		ok: true,
+		state,
+		changed: !sameBytes(before, state),
+		parentId: typeof parent === 'string' ? parent : null
+	};
 }
 
 /**

@@ -113,6 +113,12 @@ const MIGRATIONS: readonly ((db: Db) => void)[] = [
 			ALTER TABLE workspaces ADD COLUMN default_access TEXT NOT NULL DEFAULT 'everyoneEdits'
 				CHECK (default_access IN ('everyoneEdits', 'private'));
 			ALTER TABLE log ADD COLUMN kind TEXT NOT NULL DEFAULT 'update' CHECK (kind IN ('update', 'access', 'purge'));
+		`),
+	// The contact each document is listed under, to count the contact persons a user cannot see.
+	(db) =>
+		db.exec(`
+			ALTER TABLE documents ADD COLUMN parent_id TEXT;
+			CREATE INDEX documents_parent ON documents (workspace_id, parent_id) WHERE parent_id IS NOT NULL;
 		`)
 ];
 
@@ -124,7 +130,7 @@ const SESSION_COLUMNS = `id, token_hash AS tokenHash, user_id AS userId, workspa
 	created_at AS createdAt, last_seen_at AS lastSeenAt, expires_at AS expiresAt, revoked_at AS revokedAt, label`;
 const INVITE_COLUMNS = `id, token_hash AS tokenHash, workspace_id AS workspaceId, role, email,
 	created_by AS createdBy, created_at AS createdAt, expires_at AS expiresAt, used_at AS usedAt, used_by AS usedBy`;
-const DOCUMENT_COLUMNS = `workspace_id AS workspaceId, doc_id AS docId, owner_id AS ownerId, access, state,
+const DOCUMENT_COLUMNS = `workspace_id AS workspaceId, doc_id AS docId, owner_id AS ownerId, access, parent_id AS parentId, state,
 	created_at AS createdAt, updated_at AS updatedAt, purged_at AS purgedAt, purged_by AS purgedBy`;
 const LOG_COLUMNS = `workspace_id AS workspaceId, seq, kind, doc_id AS docId, push_id AS pushId, "update",
 	author_id AS authorId, device, client_time AS clientTime, server_time AS serverTime, entries`;
@@ -267,6 +273,17 @@ function prepareStatements(db: Db) {
 		documentCount: db.prepare<[string], { n: number }>(
 			'SELECT COUNT(*) AS n FROM documents WHERE workspace_id = ? AND purged_at IS NULL'
 		),
+		children: db.prepare<[string], { docId: string; parentId: string; ownerId: string; access: string }>(
+			`SELECT doc_id AS docId, parent_id AS parentId, owner_id AS ownerId, access FROM documents
+			 WHERE workspace_id = ? AND parent_id IS NOT NULL AND purged_at IS NULL`
+		),
+		childrenOf: db.prepare<
+			[string, string],
+			{ docId: string; parentId: string; ownerId: string; access: string }
+		>(
+			`SELECT doc_id AS docId, parent_id AS parentId, owner_id AS ownerId, access FROM documents
+			 WHERE workspace_id = ? AND parent_id = ? AND purged_at IS NULL`
+		),
 		workspaceDefault: db.prepare<[string], { value: string }>(
 			'SELECT default_access AS value FROM workspaces WHERE id = ?'
 		),
@@ -290,15 +307,17 @@ function prepareStatements(db: Db) {
 					docId: string;
 					ownerId: string;
 					access: string;
+					parentId: string | null;
 					state: Uint8Array;
 					createdAt: number;
 					updatedAt: number;
 				}
 			]
 		>(
-			`INSERT INTO documents (workspace_id, doc_id, owner_id, access, state, created_at, updated_at)
-			 VALUES (@workspaceId, @docId, @ownerId, @access, @state, @createdAt, @updatedAt)
-			 ON CONFLICT (workspace_id, doc_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+			`INSERT INTO documents (workspace_id, doc_id, owner_id, access, parent_id, state, created_at, updated_at)
+			 VALUES (@workspaceId, @docId, @ownerId, @access, @parentId, @state, @createdAt, @updatedAt)
+			 ON CONFLICT (workspace_id, doc_id) DO UPDATE
+			 SET state = excluded.state, parent_id = excluded.parent_id, updated_at = excluded.updated_at
 			 WHERE documents.purged_at IS NULL`
 		),
 		logByPushId: db.prepare<[string, string], LogRow>(
@@ -350,7 +369,7 @@ function prepareTransactions(db: Db, s: Statements) {
 		const states = new Map<string, { first: AppendInput; last: AppendInput }>();
 		const records = inputs.map((input): LogRecord => {
 			const seq = (heads.get(input.workspaceId) ?? s.head.get(input.workspaceId)?.head ?? 0) + 1;
-			const { state: _state, access: _access, ...fields } = input;
+			const { state: _state, access: _access, parentId: _parentId, ...fields } = input;
 			const record: LogRecord = { ...fields, seq, kind: 'update' };
 			if (s.insertLog.run(record).changes === 0) {
 				return toLog(s.logByPushId.get(input.workspaceId, input.pushId) as LogRow);
@@ -368,6 +387,7 @@ function prepareTransactions(db: Db, s: Statements) {
 				docId: first.docId,
 				ownerId: first.access.ownerId,
 				access: accessJson(first.access),
+				parentId: last.parentId,
 				state: last.state,
 				createdAt: first.serverTime,
 				updatedAt: last.serverTime
@@ -526,6 +546,14 @@ function sqliteStorage(db: Db): Storage {
 		documents: async (workspaceId, afterDocId, limit) =>
 			s.documents.all(workspaceId, afterDocId, limit).map(toDocument),
 		documentCount: async (workspaceId) => s.documentCount.get(workspaceId)?.n ?? 0,
+		children: async (workspaceId, parentId) =>
+			(parentId === undefined ? s.children.all(workspaceId) : s.childrenOf.all(workspaceId, parentId)).map(
+				({ docId, parentId: parent, ownerId, access }) => ({
+					docId,
+					parentId: parent,
+					access: { ownerId, ...(JSON.parse(access) as Omit<AccessInfo, 'ownerId'>) }
+				})
+			),
 		logByPushId: async (workspaceId, pushId) => {
 			const row = s.logByPushId.get(workspaceId, pushId);
 			return row ? toLog(row) : null;

@@ -70,6 +70,8 @@ export interface DocumentRecord {
 	ownerId: string;
 	/** Who may read and edit it. */
 	access: AccessInfo;
+	/** The contact it is listed under (a contact person's company), as its state says. */
+	parentId: string | null;
 	state: Uint8Array;
 	createdAt: number;
 	updatedAt: number;
@@ -117,6 +119,15 @@ export interface AppendInput {
 	/** The document's state after applying the update. */
 	state: Uint8Array;
 	/** The rights of the document should this append create it (ignored otherwise). */
+	access: AccessInfo;
+	/** The contact the document is listed under after the update. */
+	parentId: string | null;
+}
+
+/** A contact listed under another, with what deciding who may see it needs. */
+export interface ChildRecord {
+	docId: string;
+	parentId: string;
 	access: AccessInfo;
 }
 
@@ -183,6 +194,8 @@ export interface Storage {
 	documents(workspaceId: string, afterDocId: string, limit: number): Promise<DocumentRecord[]>;
 	/** Documents not purged. */
 	documentCount(workspaceId: string): Promise<number>;
+	/** Documents not purged that are listed under another (all of the workspace, or under `parentId`). */
+	children(workspaceId: string, parentId?: string): Promise<ChildRecord[]>;
 	/** The record an earlier push with this id produced, if any (idempotent pushes). */
 	logByPushId(workspaceId: string, pushId: string): Promise<LogRecord | null>;
 	/**

@@ -58,7 +58,8 @@ describe('SQLite file', () => {
 			serverTime: 20,
 			entries: Uint8Array.of(4),
 			state: Uint8Array.of(5, 6),
-			access: { ownerId: 'user-1', everyone: 'edit', users: {} }
+			access: { ownerId: 'user-1', everyone: 'edit', users: {} },
+			parentId: null
 		});
 		await first.close();
 
@@ -90,6 +91,7 @@ describe('SQLite file', () => {
 					clientTime: n,
 					serverTime: n,
 					access: { ownerId: 'user-1', everyone: 'edit', users: {} },
+					parentId: null,
 					entries: Uint8Array.of(),
 					state: Uint8Array.of(n)
 				})

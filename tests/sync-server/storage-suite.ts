@@ -72,7 +72,8 @@ function push(workspaceId: string, authorId: string, docId: string, n: number): 
 		serverTime: T0 + 1000 + n,
 		entries: Uint8Array.of(9, n % 256),
 		state: Uint8Array.of(7, n % 256),
-		access: { ownerId: authorId, everyone: 'edit', users: {} }
+		access: { ownerId: authorId, everyone: 'edit', users: {} },
+		parentId: null
 	};
 }
 
@@ -270,7 +271,7 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 			it('returns the stored record and round-trips bytes as Uint8Array', async () => {
 				const input = push(ws.id, admin.id, 'doc-a', 1);
 				const record = await storage.append(input);
-				const { state: _state, access: _access, ...fields } = input;
+				const { state: _state, access: _access, parentId: _parentId, ...fields } = input;
 				expect(record).toEqual({ ...fields, seq: 1, kind: 'update' });
 				const [read] = await storage.logAfter(ws.id, 0, 10);
 				expect(read).toEqual(record);
@@ -317,6 +318,20 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 				const doc = await storage.document(ws.id, 'doc-new');
 				expect(doc).toMatchObject({ ownerId: admin.id, createdAt: T0 + 1001, updatedAt: T0 + 1003 });
 				expect(Array.from(doc?.state ?? [])).toEqual([7, 3]);
+			});
+
+			it('lists the contacts under another, with their rights, and follows a move', async () => {
+				await storage.append(push(ws.id, admin.id, 'company', 1));
+				await storage.append({ ...push(ws.id, admin.id, 'person', 2), parentId: 'company' });
+				await storage.append({ ...push(ws.id, admin.id, 'other', 3), parentId: 'elsewhere' });
+				const access = { ownerId: admin.id, everyone: 'edit', users: {} };
+				expect(await storage.children(ws.id, 'company')).toEqual([
+					{ docId: 'person', parentId: 'company', access }
+				]);
+				expect((await storage.children(ws.id)).map((c) => c.docId).sort()).toEqual(['other', 'person']);
+				await storage.append({ ...push(ws.id, admin.id, 'person', 4), parentId: null });
+				expect(await storage.children(ws.id, 'company')).toEqual([]);
+				expect((await storage.document(ws.id, 'other'))?.parentId).toBe('elsewhere');
 			});
 
 			it('pages the log by seq and the documents by id', async () => {

@@ -58,7 +58,7 @@ describe('update guard: well-behaved updates', () => {
 
 		const result = await guard.apply(Y.encodeStateAsUpdate(a), update);
 		Y.applyUpdate(a, update);
-		expect(result).toEqual({ ok: true, state: Y.encodeStateAsUpdate(a), changed: true });
+		expect(result).toEqual({ ok: true, state: Y.encodeStateAsUpdate(a), changed: true, parentId: null });
 		expect(contentLike((result as { state: Uint8Array }).state, a)).toEqual(a.toJSON());
 	});
 
@@ -68,6 +68,20 @@ describe('update guard: well-behaved updates', () => {
 		const result = await guard.apply(null, Y.encodeStateAsUpdate(doc));
 		expect(result.ok && fieldsOf(result.state)).toEqual({ name: 'Erika' });
 		expect(result.ok && result.changed).toBe(true);
+	});
+
+	it('reads the contact it is listed under (fields.parentId) after the update', async () => {
+		const doc = new Y.Doc();
+		doc.getMap('fields').set('lastName', 'Weiß');
+		const first = await guard.apply(null, Y.encodeStateAsUpdate(doc));
+		expect(first.ok && first.parentId).toBeNull();
+		const before = Y.encodeStateVector(doc);
+		doc.getMap('fields').set('parentId', '01a22400-0000-7000-8000-00000000000a');
+		const moved = await guard.apply(
+			(first as { state: Uint8Array }).state,
+			Y.encodeStateAsUpdate(doc, before)
+		);
+		expect(moved.ok && moved.parentId).toBe('01a22400-0000-7000-8000-00000000000a');
 	});
 
 	it('reports a delete-only update as a change, and the same update again as none', async () => {
@@ -85,7 +99,12 @@ describe('update guard: well-behaved updates', () => {
 		expect(first.ok && first.changed).toBe(true);
 		expect(first.ok && contentLike(first.state, doc)).toEqual(doc.toJSON());
 		const again = await guard.apply((first as { state: Uint8Array }).state, deletion);
-		expect(again).toEqual({ ok: true, state: (first as { state: Uint8Array }).state, changed: false });
+		expect(again).toEqual({
+			ok: true,
+			state: (first as { state: Uint8Array }).state,
+			changed: false,
+			parentId: null
+		});
 	});
 
 	it('reports an update already contained in the state as no change', async () => {

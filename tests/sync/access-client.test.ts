@@ -95,6 +95,48 @@ describe('rights on devices', () => {
 	});
 });
 
+describe('hidden contact persons', () => {
+	it('counts the contact persons a user may not see under a contact they see, live and on resume', async () => {
+		const admin = await rig.admin();
+		const member = await rig.member(admin, 'Ben Berger', 'ben@example.com');
+		const a = await rig.device(admin);
+		const b = await rig.device(member);
+		a.online();
+		b.online();
+		const company = await createCompany(a, 'Offen GmbH');
+		const created = await a.store.createContact('person', {
+			fields: { lastName: 'Geheim', parentId: company }
+		});
+		if (!created.ok || !created.id) throw new Error('create failed');
+		const person = created.id;
+		await a.synced();
+		await waitFor(async () => (await b.store.loadContact(person)) !== null);
+		expect(await b.store.hiddenChildren(company)).toBe(0);
+
+		const hidden = { ownerId: admin.userId, everyone: 'none' as const, users: {} };
+		await a.client?.request({ type: 'setAccess', id: uuidv7(), docId: person, access: hidden });
+		await waitFor(async () => (await b.store.hiddenChildren(company)) === 1);
+		expect(await b.store.loadContact(person)).toBeNull();
+		// The admin sees everything: nothing hidden on their device.
+		expect(await a.store.hiddenChildren(company)).toBe(0);
+
+		// A device coming back learns the counts anew.
+		const again = await rig.device(member);
+		again.online();
+		await again.synced();
+		await waitFor(async () => (await again.store.hiddenChildren(company)) === 1);
+
+		await a.client?.request({
+			type: 'setAccess',
+			id: uuidv7(),
+			docId: person,
+			access: { ...hidden, everyone: 'read' }
+		});
+		await waitFor(async () => (await b.store.hiddenChildren(company)) === 0);
+		await waitFor(async () => (await b.store.loadContact(person)) !== null);
+	});
+});
+
 describe('a device far behind', () => {
 	it('drops what the snapshots leave out: contacts deleted or no longer readable while it was away', async () => {
 		const admin = await rig.admin();

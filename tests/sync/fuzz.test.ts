@@ -430,7 +430,7 @@ async function signedInRound(storm: Storm, ctx: AttackContext, head: () => Promi
 		if (message.type === 'welcome' || message.type === 'snapshot' || message.type === 'update') return;
 		if (message.type === 'caughtUp') return;
 		// What a change of rights or a deletion (a request decoded from a mutation) tells the devices.
-		if (message.type === 'access' || message.type === 'revoked' || message.type === 'purged') return;
+		if (['access', 'revoked', 'purged', 'hidden'].includes(message.type)) return;
 		storm.count(storm.answers, message.type === 'error' ? message.code : message.type);
 		const next = inOrder[0];
 		if (next?.kind === 'request') {

@@ -149,6 +149,7 @@ describe('server messages', () => {
 				{ id: 'u1', name: 'Anna' },
 				{ id: 'u2', name: 'Ben' }
 			],
+			hidden: [{ docId: DOC, count: 2 }],
 			head: 12,
 			following: 0,
 			fresh: false
@@ -164,7 +165,17 @@ describe('server messages', () => {
 		{ type: 'caughtUp', seq: 13 },
 		{ type: 'ack', id: PUSH, seq: 0, serverTime: 1_795_000_000_500, author: { id: 'u1', name: 'Anna' } },
 		{ type: 'syncStep2', docId: DOC, update: new Uint8Array([0, 0]), stateVector: new Uint8Array([0]) },
-		{ type: 'error', code: 'busy', message: 'later', ref: PUSH, fatal: false }
+		{ type: 'error', code: 'busy', message: 'later', ref: PUSH, fatal: false },
+		{
+			type: 'access',
+			seq: 14,
+			docId: DOC,
+			access: { ownerId: 'u1', everyone: 'read', users: {} },
+			entries: []
+		},
+		{ type: 'revoked', seq: 15, docId: DOC },
+		{ type: 'purged', seq: 0, docId: DOC },
+		{ type: 'hidden', counts: [{ docId: DOC, count: 1 }] }
 	];
 
 	it.each(messages.map((m) => [m.type, m] as const))('round-trips %s', (_type, message) => {
@@ -201,6 +212,7 @@ describe('server messages', () => {
 				else encoding.writeVarUint8Array(enc, name);
 				for (const text of ['a@b.de', DOC, 'W', 'admin']) encoding.writeVarString(enc, text);
 				encoding.writeVarUint(enc, 0); // members
+				encoding.writeVarUint(enc, 0); // hidden
 				encoding.writeVarUint(enc, 1);
 				encoding.writeVarUint(enc, 0);
 				encoding.writeVarUint(enc, 0);

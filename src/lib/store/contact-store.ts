@@ -24,6 +24,7 @@ import {
 	newContactId,
 	newDeviceId,
 	parseContactId,
+	passesFilter,
 	uuidv7,
 	rowAsParent,
 	validateEdits,
@@ -110,6 +111,8 @@ export interface PushAck {
 /** Facts the sync layer keeps on the device (its cursor is written with received data). */
 export type SyncKey = 'syncCursor' | 'syncWorkspace' | 'syncSession';
 const SYNC_CURSOR: SyncKey = 'syncCursor';
+/** Meta key: contact persons the user may not see, counted per contact by the server. */
+const HIDDEN_CHILDREN = 'hiddenChildren';
 /** The Yjs update that changes nothing. */
 const NO_CHANGE = Y.encodeStateAsUpdate(new Y.Doc());
 
@@ -118,6 +121,8 @@ export interface ListFilter {
 	query?: string;
 	kind?: ContactKind | null;
 	group?: GroupId | null;
+	/** True lists only the archived contacts; otherwise they are left out. */
+	archived?: boolean;
 }
 
 export interface NewContact {
@@ -235,9 +240,20 @@ export class KontorStore {
 		return this.#guard(() => queryKeys(this.#db, filter));
 	}
 
-	/** The first rows of the whole list, read in table order (which is list order). */
+	/** The first rows of the whole list (archived ones left out), read in table order (list order). */
 	async firstRows(limit: number): Promise<ContactRow[]> {
-		return this.#guard(() => this.#db.contacts.limit(limit).toArray());
+		return this.#guard(async () => {
+			const rows: ContactRow[] = [];
+			let batch = await this.#db.contacts.limit(limit).toArray();
+			// Reads on past archived rows; usually the first read is all it takes.
+			while (batch.length > 0) {
+				for (const row of batch) if (passesFilter(row.filters, null) && rows.length < limit) rows.push(row);
+				const last = batch[batch.length - 1];
+				if (rows.length >= limit || batch.length < limit || !last) break;
+				batch = await this.#db.contacts.where(':id').above(last.key).limit(limit).toArray();
+			}
+			return rows;
+		});
 	}
 
 	/** The rows for keys, in the same order; a key whose row is gone gives `undefined`. */
@@ -776,6 +792,38 @@ export class KontorStore {
 	/** The document a pending change belongs to, while it waits in the outbox. */
 	async pushDocument(id: string): Promise<string | null> {
 		return this.#guard(async () => (await this.#db.outbox.get(id))?.docId ?? null);
+	}
+
+	/**
+	 * Records how many contact persons under each contact this device's user may not see, as the
+	 * server counts them; `complete` replaces all earlier counts.
+	 */
+	async setHiddenChildren(
+		counts: readonly { docId: string; count: number }[],
+		complete: boolean
+	): Promise<void> {
+		const before = await this.#hiddenCounts();
+		const next: Record<string, number> = complete ? {} : { ...before };
+		for (const { docId, count } of counts) {
+			if (count > 0) next[docId] = count;
+			else delete next[docId];
+		}
+		const changed = [...new Set([...Object.keys(before), ...Object.keys(next)])].filter(
+			(id) => before[id] !== next[id]
+		);
+		if (changed.length === 0) return;
+		await this.#guard(() => this.#db.meta.put({ key: HIDDEN_CHILDREN, value: next }));
+		this.#announce({ docIds: changed, rowIds: [] });
+	}
+
+	/** How many contact persons under `docId` this device's user may not see. */
+	async hiddenChildren(docId: string): Promise<number> {
+		return (await this.#hiddenCounts())[docId] ?? 0;
+	}
+
+	async #hiddenCounts(): Promise<Record<string, number>> {
+		const value = await this.#guard(async () => (await this.#db.meta.get(HIDDEN_CHILDREN))?.value);
+		return value && typeof value === 'object' ? (value as Record<string, number>) : {};
 	}
 
 	/** A contact's rights as the server last sent them; null when not known (yet). */

@@ -21,6 +21,7 @@ const MAX_ENTRIES = 10_000;
 const MAX_TIME = 8_640_000_000_000_000; // the largest Date
 const MAX_GRANTS = 1000;
 const MAX_MEMBERS = 10_000;
+const MAX_COUNTS = 1_000_000;
 
 /** A history entry as it travels: the document is named by the message that carries it. */
 export type WireEntry = Omit<HistoryEntry, 'docId'>;
@@ -64,6 +65,8 @@ export interface Welcome {
 	role: 'admin' | 'member';
 	/** The workspace's members, for showing who has access. */
 	members: { id: string; name: string }[];
+	/** Contacts with contact persons this user may not see, and how many (all others: none). */
+	hidden: { docId: string; count: number }[];
 	/** The newest seq of the workspace's log. */
 	head: number;
 	/** How many `snapshot`/`update` messages follow before `caughtUp`; 0: nothing follows. */
@@ -100,6 +103,8 @@ export type ServerMessage =
 	| { type: 'revoked'; seq: number; docId: string }
 	/** The document was deleted for good: every device drops its copy (seq 0: outside the log). */
 	| { type: 'purged'; seq: number; docId: string }
+	/** How many contact persons under these contacts this user may not see now (outside the log). */
+	| { type: 'hidden'; counts: { docId: string; count: number }[] }
 	/** Answer to syncStep1: what the device lacks, and the server's state vector (sync step 2). */
 	| { type: 'syncStep2'; docId: string; update: Uint8Array; stateVector: Uint8Array }
 	/** `ref` names the push or document concerned; a fatal error is followed by closing the socket. */
@@ -126,7 +131,8 @@ const SERVER_TYPES = [
 	'error',
 	'access',
 	'revoked',
-	'purged'
+	'purged',
+	'hidden'
 ] as const;
 const ERROR_CODES: readonly ErrorCode[] = [
 	'version',
@@ -165,6 +171,14 @@ function writeAccess(enc: encoding.Encoder, access: AccessInfo): void {
 	for (const [id, level] of users) {
 		encoding.writeVarString(enc, id);
 		encoding.writeVarString(enc, level);
+	}
+}
+
+function writeCounts(enc: encoding.Encoder, counts: readonly { docId: string; count: number }[]): void {
+	encoding.writeVarUint(enc, counts.length);
+	for (const { docId, count } of counts) {
+		encoding.writeVarString(enc, docId);
+		encoding.writeVarUint(enc, count);
 	}
 }
 
@@ -228,6 +242,7 @@ export function encodeServerMessage(message: ServerMessage): Uint8Array {
 					encoding.writeVarString(enc, member.id);
 					encoding.writeVarString(enc, member.name);
 				}
+				writeCounts(enc, message.hidden);
 				encoding.writeVarUint(enc, message.head);
 				encoding.writeVarUint(enc, message.following);
 				encoding.writeVarUint(enc, message.fresh ? 1 : 0);
@@ -275,6 +290,9 @@ export function encodeServerMessage(message: ServerMessage): Uint8Array {
 			case 'purged':
 				encoding.writeVarUint(enc, message.seq);
 				encoding.writeVarString(enc, message.docId);
+				break;
+			case 'hidden':
+				writeCounts(enc, message.counts);
 				break;
 		}
 	});
@@ -473,6 +491,13 @@ export function decodeEntries(bytes: Uint8Array): WireEntry[] {
 	return entries;
 }
 
+function readCounts(r: Reader): { docId: string; count: number }[] {
+	const total = r.uint('hidden count', MAX_COUNTS);
+	const counts: { docId: string; count: number }[] = [];
+	for (let i = 0; i < total; i++) counts.push({ docId: readDocId(r), count: r.uint('count') });
+	return counts;
+}
+
 function readMembers(r: Reader): { id: string; name: string }[] {
 	const count = r.uint('member count', MAX_MEMBERS);
 	const members: { id: string; name: string }[] = [];
@@ -559,6 +584,7 @@ export function decodeServerMessage(bytes: Uint8Array, limit = 64 * MAX_MESSAGE_
 				workspace: { id: readUuid(r, 'workspace id'), name: r.string('workspace name', 256) },
 				role: r.oneOf('role', ['admin', 'member'] as const),
 				members: readMembers(r),
+				hidden: readCounts(r),
 				head: r.uint('head'),
 				following: r.uint('following'),
 				fresh: r.uint('fresh', 1) === 1
@@ -623,6 +649,9 @@ export function decodeServerMessage(bytes: Uint8Array, limit = 64 * MAX_MESSAGE_
 		case 'revoked':
 		case 'purged':
 			message = { type: type as 'revoked' | 'purged', seq: r.uint('seq'), docId: readDocId(r) };
+			break;
+		case 'hidden':
+			message = { type: 'hidden', counts: readCounts(r) };
 			break;
 	}
 	r.end();

@@ -373,6 +373,7 @@ export class SyncClient {
 					role: message.role,
 					members: message.members
 				};
+				await this.#store.setHiddenChildren(message.hidden, true);
 				const known = await this.#store.syncValue('syncWorkspace');
 				if (!known) await this.#store.setSyncValue('syncWorkspace', message.workspace.id);
 				this.#snapshotted = message.fresh ? new Set() : null;
@@ -403,6 +404,8 @@ export class SyncClient {
 				await this.#refreshPending();
 				return;
 			}
+			case 'hidden':
+				return this.#store.setHiddenChildren(message.counts, false);
 			case 'error':
 				return this.#onError(socket, message);
 			default:
