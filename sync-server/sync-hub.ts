@@ -362,7 +362,11 @@ export class SyncHub {
 						access = doc && doc.purgedAt === null ? doc.access : null;
 						rights.set(record.docId, access);
 					}
-					const item: QueuedRecord = { record, access };
+					const item: QueuedRecord = {
+						record,
+						access,
+						...(record.accessBefore ? { before: record.accessBefore } : {})
+					};
 					// Who may read a document whose rights changed gets all of it: the device may not have it.
 					if (record.kind === 'access' && access && canRead(connection.reader, access)) {
 						item.snapshot = await this.#snapshot(workspaceId, record.docId);

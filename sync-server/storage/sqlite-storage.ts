@@ -119,7 +119,9 @@ const MIGRATIONS: readonly ((db: Db) => void)[] = [
 		db.exec(`
 			ALTER TABLE documents ADD COLUMN parent_id TEXT;
 			CREATE INDEX documents_parent ON documents (workspace_id, parent_id) WHERE parent_id IS NOT NULL;
-		`)
+		`),
+	// The rights before each change of rights, so a resuming device is told only what concerns it.
+	(db) => db.exec('ALTER TABLE log ADD COLUMN access_before TEXT')
 ];
 
 /** The schema version this server writes; a file with a higher one came from a newer server. */
@@ -133,11 +135,16 @@ const INVITE_COLUMNS = `id, token_hash AS tokenHash, workspace_id AS workspaceId
 const DOCUMENT_COLUMNS = `workspace_id AS workspaceId, doc_id AS docId, owner_id AS ownerId, access, parent_id AS parentId, state,
 	created_at AS createdAt, updated_at AS updatedAt, purged_at AS purgedAt, purged_by AS purgedBy`;
 const LOG_COLUMNS = `workspace_id AS workspaceId, seq, kind, doc_id AS docId, push_id AS pushId, "update",
-	author_id AS authorId, device, client_time AS clientTime, server_time AS serverTime, entries`;
+	author_id AS authorId, device, client_time AS clientTime, server_time AS serverTime, entries,
+	access_before AS accessBefore`;
 
 /** Rows as better-sqlite3 returns them: BLOB columns arrive as Buffers. */
 type DocumentRow = Omit<DocumentRecord, 'state' | 'access'> & { state: Buffer; access: string };
-type LogRow = Omit<LogRecord, 'update' | 'entries'> & { update: Buffer; entries: Buffer };
+type LogRow = Omit<LogRecord, 'update' | 'entries' | 'accessBefore'> & {
+	update: Buffer;
+	entries: Buffer;
+	accessBefore: string | null;
+};
 type MemberRow = Membership & { name: string; email: string };
 
 /** A plain Uint8Array view of a Buffer, so callers see the type the interface promises. */
@@ -155,8 +162,10 @@ function toDocument(row: DocumentRow): DocumentRecord {
 	return { ...row, state: bytes(row.state), access: { ownerId: row.ownerId, everyone, users } };
 }
 
-function toLog(row: LogRow): LogRecord {
-	return { ...row, update: bytes(row.update), entries: bytes(row.entries) };
+function toLog({ accessBefore, ...row }: LogRow): LogRecord {
+	const record: LogRecord = { ...row, update: bytes(row.update), entries: bytes(row.entries) };
+	if (accessBefore) record.accessBefore = JSON.parse(accessBefore) as AccessInfo;
+	return record;
 }
 
 function userVersion(db: Db): number {
@@ -297,6 +306,9 @@ function prepareStatements(db: Db) {
 			`UPDATE documents SET state = ?, purged_at = ?, purged_by = ?, updated_at = ?
 			 WHERE workspace_id = ? AND doc_id = ?`
 		),
+		setAccessBefore: db.prepare<[string, string, number]>(
+			'UPDATE log SET access_before = ? WHERE workspace_id = ? AND seq = ?'
+		),
 		blankLog: db.prepare<[Uint8Array, Uint8Array, string, string]>(
 			'UPDATE log SET "update" = ?, entries = ? WHERE workspace_id = ? AND doc_id = ?'
 		),
@@ -355,7 +367,20 @@ function prepareTransactions(db: Db, s: Statements) {
 		const earlier = s.logByPushId.get(input.workspaceId, input.pushId);
 		if (earlier) return { record: toLog(earlier), fresh: false };
 		const seq = (s.head.get(input.workspaceId)?.head ?? 0) + 1;
-		const record: LogRecord = { ...input, seq, kind, update: EMPTY_UPDATE, clientTime: input.serverTime };
+		const { workspaceId, docId, pushId, authorId, device, serverTime, entries } = input;
+		const record: LogRecord = {
+			workspaceId,
+			seq,
+			kind,
+			docId,
+			pushId,
+			update: EMPTY_UPDATE,
+			authorId,
+			device,
+			clientTime: serverTime,
+			serverTime,
+			entries
+		};
 		s.insertLog.run(record);
 		return { record, fresh: true };
 	};
@@ -421,6 +446,12 @@ function prepareTransactions(db: Db, s: Statements) {
 			const { record, fresh } = serverRecord(input, 'access');
 			if (fresh) {
 				const { workspaceId, docId, access, serverTime } = input;
+				const before = s.document.get(workspaceId, docId);
+				if (before) {
+					const accessBefore = toDocument(before).access;
+					s.setAccessBefore.run(JSON.stringify(accessBefore), workspaceId, record.seq);
+					record.accessBefore = accessBefore;
+				}
 				s.setDocumentAccess.run(access.ownerId, accessJson(access), serverTime, workspaceId, docId);
 			}
 			return record;

@@ -104,6 +104,8 @@ export interface LogRecord {
 	serverTime: number;
 	/** The history entries carried with the update, stamped, encoded with `encodeEntries`. */
 	entries: Uint8Array;
+	/** For an 'access' record: the rights before the change (who could read it until then). */
+	accessBefore?: AccessInfo;
 }
 
 export interface AppendInput {

@@ -3,13 +3,15 @@
  * implementation's test file only says how to open a fresh, empty store.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type {
-	AppendInput,
-	Invite,
-	Session,
-	Storage,
-	User,
-	Workspace
+import {
+	EMPTY_ENTRIES,
+	EMPTY_UPDATE,
+	type AppendInput,
+	type Invite,
+	type Session,
+	type Storage,
+	type User,
+	type Workspace
 } from '../../sync-server/storage/storage';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -332,6 +334,70 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 				await storage.append({ ...push(ws.id, admin.id, 'person', 4), parentId: null });
 				expect(await storage.children(ws.id, 'company')).toEqual([]);
 				expect((await storage.document(ws.id, 'other'))?.parentId).toBe('elsewhere');
+			});
+
+			it('changes rights with a log record that keeps the rights before, once per request id', async () => {
+				await storage.append(push(ws.id, admin.id, 'doc-a', 1));
+				const before = { ownerId: admin.id, everyone: 'edit' as const, users: {} };
+				const after = { ownerId: admin.id, everyone: 'none' as const, users: { 'user-x': 'read' as const } };
+				const input = {
+					workspaceId: ws.id,
+					docId: 'doc-a',
+					pushId: 'request-1',
+					authorId: admin.id,
+					device: 'device-a',
+					serverTime: T0 + 5000,
+					entries: Uint8Array.of(0),
+					access: after
+				};
+				const record = await storage.setAccess(input);
+				expect(record).toMatchObject({ seq: 2, kind: 'access', docId: 'doc-a', accessBefore: before });
+				expect(Array.from(record.update)).toEqual(Array.from(EMPTY_UPDATE));
+				expect((await storage.document(ws.id, 'doc-a'))?.access).toEqual(after);
+				expect(await storage.setAccess({ ...input, serverTime: T0 + 6000 })).toEqual(record);
+				expect((await storage.logAfter(ws.id, 1, 10))[0]).toEqual(record);
+				expect(await storage.logCount(ws.id)).toBe(2);
+			});
+
+			it('purges a document to a tombstone, once per request id', async () => {
+				await storage.append(push(ws.id, admin.id, 'doc-a', 1));
+				await storage.append(push(ws.id, admin.id, 'doc-b', 2));
+				await storage.append(push(ws.id, admin.id, 'doc-a', 3));
+				const input = {
+					workspaceId: ws.id,
+					docId: 'doc-a',
+					pushId: 'request-2',
+					authorId: admin.id,
+					device: 'device-a',
+					serverTime: T0 + 9000,
+					entries: EMPTY_ENTRIES
+				};
+				const record = await storage.purge(input);
+				expect(record).toMatchObject({ seq: 4, kind: 'purge', docId: 'doc-a', authorId: admin.id });
+				const tombstone = await storage.document(ws.id, 'doc-a');
+				expect(tombstone).toMatchObject({ purgedAt: T0 + 9000, purgedBy: admin.id });
+				expect(Array.from(tombstone?.state ?? [])).toEqual(Array.from(EMPTY_UPDATE));
+				const log = await storage.logAfter(ws.id, 0, 10);
+				for (const r of log.filter((r) => r.docId === 'doc-a')) {
+					expect(Array.from(r.update)).toEqual(Array.from(EMPTY_UPDATE));
+					expect(Array.from(r.entries)).toEqual(Array.from(EMPTY_ENTRIES));
+				}
+				expect(Array.from(log[1]?.update ?? [])).toEqual([1, 2, 3]);
+				expect(await storage.documentCount(ws.id)).toBe(1);
+				expect((await storage.documents(ws.id, '', 10)).map((d) => d.docId)).toEqual(['doc-b']);
+				expect(await storage.purge({ ...input, serverTime: T0 + 9999 })).toEqual(record);
+				expect(await storage.logCount(ws.id)).toBe(4);
+				// An edit arriving late never brings the state back.
+				await storage.append(push(ws.id, admin.id, 'doc-a', 5));
+				expect(Array.from((await storage.document(ws.id, 'doc-a'))?.state ?? [])).toEqual(
+					Array.from(EMPTY_UPDATE)
+				);
+			});
+
+			it('keeps the workspace default for new contacts', async () => {
+				expect(await storage.workspaceDefault(ws.id)).toBe('everyoneEdits');
+				await storage.setWorkspaceDefault(ws.id, 'private');
+				expect(await storage.workspaceDefault(ws.id)).toBe('private');
 			});
 
 			it('pages the log by seq and the documents by id', async () => {

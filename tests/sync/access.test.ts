@@ -517,6 +517,18 @@ describe('revoking', () => {
 		expect(resumed.about(x.id)).toEqual([]);
 	});
 
+	it('sends a resuming device nothing of a contact it could never read when its rights change', async () => {
+		const { admin, b, c, d } = await team();
+		await storage().setWorkspaceDefault(admin.workspaceId, 'private');
+		const bw = await Wire.connect(b);
+		for (const name of ['Eins', 'Zwei']) await created(bw, name);
+		const x = await created(bw, 'Fremd GmbH');
+		const cursor = await storage().head(admin.workspaceId);
+		await bw.ask(setAccess(x.id, { ownerId: b.userId, everyone: 'none', users: { [d.userId]: 'read' } }));
+		const resumed = await Wire.connect(c, cursor);
+		expect(resumed.about(x.id)).toEqual([]);
+	});
+
 	it('never sends an edit that raced a revocation to the revoked user', async () => {
 		const { admin, b, c } = await team();
 		const bw = await Wire.connect(b);
