@@ -99,6 +99,12 @@ describe('recordChanges: scalar fields', () => {
 		expect(changesOf(doc, [{ type: 'set', field: 'inheritGroups', value: true }])).toEqual([
 			{ path: ['fields', 'inheritGroups'], from: false, to: true }
 		]);
+		expect(changesOf(doc, [{ type: 'set', field: 'archived', value: true }])).toEqual([
+			{ path: ['fields', 'archived'], from: false, to: true }
+		]);
+		expect(changesOf(doc, [{ type: 'set', field: 'archived', value: false }])).toEqual([
+			{ path: ['fields', 'archived'], from: true, to: false }
+		]);
 	});
 
 	it('records parent moves, including detaching', () => {

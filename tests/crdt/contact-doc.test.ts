@@ -58,7 +58,8 @@ describe('initContact and readContact', () => {
 			notes: 'Zeile 1\nZeile 2',
 			parentId: PARENT_ID,
 			inheritAddress: true,
-			inheritGroups: true
+			inheritGroups: true,
+			archived: true
 		});
 		const doc = newContactDoc(CONTACT_ID);
 		expect(isInitialized(doc)).toBe(false);
@@ -215,6 +216,7 @@ describe('applyContactEdits', () => {
 			['no edits', []],
 			['same text', [{ type: 'set', field: 'city', value: 'Berlin' }]],
 			['same flag', [{ type: 'set', field: 'inheritGroups', value: true }]],
+			['same archived mark', [{ type: 'set', field: 'archived', value: false }]],
 			[
 				'same name twice',
 				[
@@ -297,6 +299,7 @@ describe('readContact with malformed values', () => {
 			fields.set('parentId', 'not-a-uuid');
 			fields.set('inheritAddress', 'true');
 			fields.set('inheritGroups', 1);
+			fields.set('archived', 'yes');
 		});
 		expect(contact).toEqual({ id: CONTACT_ID, ...emptyContactFields('person'), channels: [], groups: [] });
 	});

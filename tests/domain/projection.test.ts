@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+	ARCHIVED_FILTER,
+	filterKey,
 	matchesTerms,
+	passesFilter,
 	parseSearchQuery,
 	projectContact,
 	reprojectRow,
@@ -244,7 +247,8 @@ describe('reprojectRow', () => {
 			const child = randomContact(rng, {
 				parentId: pick(rng, [parentA.id, parentB.id, null]),
 				inheritAddress: rng() < 0.6,
-				inheritGroups: rng() < 0.6
+				inheritGroups: rng() < 0.6,
+				archived: rng() < 0.3
 			});
 			const sourceA = pick(rng, [rowAsParent(projectContact(parentA, null, 1)), null]);
 			const sourceB = pick(rng, [rowAsParent(projectContact(parentB, null, 2)), null]);
@@ -254,5 +258,69 @@ describe('reprojectRow', () => {
 			// and re-deriving with the same parent changes nothing
 			expect(reprojectRow(row, sourceA), context).toEqual(row);
 		}
+	});
+});
+
+describe('archived rows', () => {
+	const archivedAnna = { ...anna, archived: true };
+
+	it('gives an active row its kind and group entries and no archived entry', () => {
+		const row = projectContact(anna, rowAsParent(parentRow), 1);
+		expect(row.archived).toBe(false);
+		expect(row.filters).toEqual(['k:person', 'g:kunden', 'kg:person:kunden']);
+	});
+
+	it('moves every entry of an archived row behind "archived:", inherited groups included', () => {
+		const row = projectContact(archivedAnna, rowAsParent(parentRow), 1);
+		expect(row.archived).toBe(true);
+		expect(row.filters).toEqual([
+			ARCHIVED_FILTER,
+			'archived:k:person',
+			'archived:g:kunden',
+			'archived:kg:person:kunden'
+		]);
+		// Still found by its words: the store decides which view a search looks in.
+		expect(matchesTerms(row.tokens, parseSearchQuery('Schäfer'))).toBe(true);
+	});
+
+	it('keeps the archived mark when re-derived after a parent change', () => {
+		const row = projectContact(archivedAnna, rowAsParent(parentRow), 1);
+		const moved = projectContact({ ...company, groups: [g('sued')] }, null, 2);
+		const after = reprojectRow(row, rowAsParent(moved));
+		expect(after).toEqual(projectContact(archivedAnna, rowAsParent(moved), 1));
+		expect(after.filters).toContain('archived:g:sued');
+	});
+
+	it('reads a stored row from before archiving existed as active', () => {
+		const { archived: _archived, ...old } = projectContact(anna, rowAsParent(parentRow), 1);
+		const row = reprojectRow(old as typeof old & { archived: boolean }, rowAsParent(parentRow));
+		expect(row.archived).toBe(false);
+		expect(row.filters).toEqual(['k:person', 'g:kunden', 'kg:person:kunden']);
+	});
+
+	it.each([
+		[null, null, false, null],
+		['person', null, false, 'k:person'],
+		[null, 'kunden', false, 'g:kunden'],
+		['company', 'kunden', false, 'kg:company:kunden'],
+		[null, null, true, 'archived'],
+		['person', null, true, 'archived:k:person'],
+		[null, 'kunden', true, 'archived:g:kunden'],
+		['company', 'kunden', true, 'archived:kg:company:kunden']
+	] as const)('filterKey(%j, %j, archived %j) is %j', (kind, group, archived, key) => {
+		expect(filterKey(kind, group === null ? null : g(group), archived)).toBe(key);
+	});
+
+	it('lets the whole list take every row but the archived ones, and a filter only its own', () => {
+		const active = projectContact(anna, rowAsParent(parentRow), 1).filters;
+		const archived = projectContact(archivedAnna, rowAsParent(parentRow), 1).filters;
+		expect(passesFilter(active, null)).toBe(true);
+		expect(passesFilter(archived, null)).toBe(false);
+		expect(passesFilter(active, filterKey('person', null))).toBe(true);
+		expect(passesFilter(archived, filterKey('person', null))).toBe(false);
+		expect(passesFilter(active, filterKey(null, null, true))).toBe(false);
+		expect(passesFilter(archived, filterKey(null, null, true))).toBe(true);
+		expect(passesFilter(archived, filterKey('person', g('kunden'), true))).toBe(true);
+		expect(passesFilter(archived, filterKey('company', null, true))).toBe(false);
 	});
 });

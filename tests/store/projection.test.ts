@@ -122,7 +122,7 @@ async function randomHistory(store: KontorStore, seed: number, contacts: number)
 		if (r < 0.6) {
 			await edit(store, id, randomEdits(rng, groups));
 		} else if (r < 0.75) {
-			const field = rng() < 0.5 ? 'inheritAddress' : 'inheritGroups';
+			const field = pick(rng, ['inheritAddress', 'inheritGroups', 'archived'] as const);
 			// Sometimes together with another change, as a form save would send it.
 			await edit(store, id, [set(field, rng() < 0.5), ...(rng() < 0.3 ? randomEdits(rng, groups) : [])]);
 		} else {
@@ -189,12 +189,18 @@ describe('projection rebuild', () => {
 			expect(done).toBeLessThanOrEqual(total);
 			if (index > 0) expect(done).toBeGreaterThan((progress[index - 1] as [number, number])[0]);
 		}
-		// Lists and search work again, and later edits continue from the rebuilt rows.
-		expect(await store.listKeys()).toEqual(live.map((r) => r.key));
+		// Lists and search work again, archived contacts apart, and later edits continue from the
+		// rebuilt rows.
+		expect(live.some((r) => r.archived)).toBe(true);
+		expect(await store.listKeys()).toEqual(live.filter((r) => !r.archived).map((r) => r.key));
+		expect(await store.listKeys({ archived: true })).toEqual(
+			live.filter((r) => r.archived).map((r) => r.key)
+		);
 		const first = ids[0] as ContactId;
 		await edit(store, first, [set('city', 'Dresden'), set('zip', '01067')]);
-		expect((await rowOf(store, first)).city).toBe('Dresden');
-		expect(await store.listKeys({ query: 'dresden' })).toContain((await rowOf(store, first)).key);
+		const row = await rowOf(store, first);
+		expect(row.city).toBe('Dresden');
+		expect(await store.listKeys({ query: 'dresden', archived: row.archived })).toContain(row.key);
 	});
 
 	it('rebuilds more contacts than one read chunk, with increasing progress', async () => {

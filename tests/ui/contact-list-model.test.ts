@@ -130,6 +130,37 @@ describe('ContactListModel', () => {
 		expect(listKeys).toHaveBeenCalledTimes(1); // only for setting the filter
 	});
 
+	it('takes an archived contact out of the list and into the archived view by patching', async () => {
+		await openWith(20);
+		await model.refresh();
+		await model.showWindow(0, 20);
+		const third = model.rowAt(2)!;
+		const listKeys = vi.spyOn(store, 'listKeys');
+		const archive = (archived: boolean) =>
+			store.editContact(third.id, [{ type: 'set', field: 'archived', value: archived }]);
+
+		expect(await archive(true)).toEqual({ ok: true });
+		await vi.waitFor(() => expect(model.count).toBe(19));
+		expect(model.indexOf(third.id)).toBe(-1);
+		expect(model.rowAt(2)?.displayName).toBe('Firma 003');
+
+		await model.setFilter({ archived: true });
+		expect(model.archived).toBe(true);
+		expect(model.count).toBe(1);
+		await model.showWindow(0, 1);
+		expect(model.rowAt(0)).toMatchObject({ id: third.id, archived: true });
+
+		// Restored while the archived view is shown: it leaves the view ...
+		expect(await archive(false)).toEqual({ ok: true });
+		await vi.waitFor(() => expect(model.count).toBe(0));
+		// ... and is back in its place in the list.
+		await model.setFilter({ archived: false });
+		expect(model.count).toBe(20);
+		await model.showWindow(0, 20);
+		expect(model.rowAt(2)?.id).toBe(third.id);
+		expect(listKeys).toHaveBeenCalledTimes(2); // only for switching the view
+	});
+
 	it('keeps the shown results while the typed text is not yet a search term', async () => {
 		await openWith(30);
 		await model.refresh();

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ContactId } from '../../src/lib/domain';
 import DeleteContact from '../../src/lib/ui/contact/DeleteContact.svelte';
 import { i18n } from '../../src/lib/ui/i18n/index.svelte';
+import { setArchived } from '../../src/lib/ui/state/archive-contact';
 import { deleteContact, type PersonsChoice } from '../../src/lib/ui/state/delete-contact';
 import { ANNA, accessRig, withMembers, type AccessRig } from './access-fixtures';
 import { ADMIN, MEMBER, settle } from './sync-fake-api';
@@ -26,7 +27,7 @@ async function addPerson(r: AccessRig, firstName: string, lastName: string): Pro
 }
 
 /** The button and dialog as the contact page wires them, over a real store and a fake server. */
-async function setup(options: { persons?: boolean; account?: typeof ADMIN | null } = {}) {
+async function setup(options: { persons?: boolean; account?: typeof ADMIN | null; archive?: boolean } = {}) {
 	const r = await accessRig(options.account === undefined ? withMembers(ADMIN) : options.account, {
 		ownerId: ANNA.id,
 		everyone: 'edit',
@@ -43,9 +44,17 @@ async function setup(options: { persons?: boolean; account?: typeof ADMIN | null
 		if (!failure) done();
 		return failure;
 	};
+	// As the contact page offers it: to who may edit.
+	const onarchive = options.archive ? () => setArchived(r.store, r.id, true) : undefined;
 	const user = userEvent.setup();
 	render(DeleteContact, {
-		props: { name: 'Hartmann Logistik GmbH', persons, disabledReason: r.model.manageReason, ondelete }
+		props: {
+			name: 'Hartmann Logistik GmbH',
+			persons,
+			disabledReason: r.model.manageReason,
+			ondelete,
+			onarchive
+		}
 	});
 	return { user, rig: r, personIds, done };
 }
@@ -165,5 +174,55 @@ describe('DeleteContact', () => {
 		await user.click(screen.getByRole('button', { name: 'Endgültig löschen' }));
 		await waitFor(() => expect(done).toHaveBeenCalled());
 		expect(rig.api.deleteContact).toHaveBeenCalledWith(rig.id);
+	});
+
+	it('offers to archive instead when contact persons are listed, and keeps everything', async () => {
+		const { user, rig, personIds, done } = await setup({ persons: true, archive: true });
+		const trigger = screen.getByRole('button', { name: 'Kontakt löschen' });
+		await user.click(trigger);
+		const dialog = screen.getByRole('dialog');
+		const archive = within(dialog).getByRole('button', { name: 'Stattdessen archivieren' });
+		expect(archive).toHaveAccessibleDescription(/bleibt mit seinen Ansprechpartnern erhalten/);
+
+		await user.click(archive);
+		await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+		expect(trigger).toHaveFocus();
+		expect(rig.api.deleteContact).not.toHaveBeenCalled();
+		expect(done).not.toHaveBeenCalled();
+		const row = await rig.store.row(rig.id);
+		expect(row?.archived).toBe(true);
+		expect(await rig.store.listKeys()).not.toContain(row?.key);
+		expect(await rig.store.listKeys({ archived: true })).toEqual([row?.key]);
+		// The persons stay under it, not detached.
+		const rows = await rig.store.rowsByIds(personIds);
+		expect(rows.map((r) => r.parentId)).toEqual([rig.id, rig.id]);
+		const [latest] = await rig.store.history(rig.id);
+		expect(latest?.changes).toEqual([{ path: ['fields', 'archived'], from: false, to: true }]);
+	});
+
+	it('keeps the dialog open with the reason when archiving fails', async () => {
+		const { user, rig } = await setup({ persons: true, archive: true });
+		vi.spyOn(rig.store, 'editContact').mockResolvedValueOnce({ ok: false, error: 'notFound', index: 0 });
+		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await user.click(screen.getByRole('button', { name: 'Stattdessen archivieren' }));
+		await waitFor(() => expect(screen.getByRole('alert')).not.toBeEmptyDOMElement());
+		expect(screen.getByRole('dialog')).toBeInTheDocument();
+		expect((await rig.store.row(rig.id))?.archived).toBe(false);
+	});
+
+	it('offers no archive choice without contact persons, nor to who may not edit', async () => {
+		const { user } = await setup({ archive: true });
+		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		expect(
+			within(screen.getByRole('dialog'))
+				.getAllByRole('button')
+				.map((b) => b.textContent)
+		).toEqual(['Abbrechen', 'Endgültig löschen']);
+		await user.keyboard('{Escape}');
+		rig?.dispose();
+		document.body.innerHTML = '';
+		await setup({ persons: true, archive: false });
+		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		expect(screen.queryByRole('button', { name: 'Stattdessen archivieren' })).toBeNull();
 	});
 });

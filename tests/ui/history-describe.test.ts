@@ -70,6 +70,12 @@ const CASES: [string, FieldChange, string, string][] = [
 		'Inherit address: off → on'
 	],
 	[
+		'archiving',
+		{ path: ['fields', 'archived'], from: false, to: true },
+		'Archiviert: aus → an',
+		'Archived: off → on'
+	],
+	[
 		'the salutation',
 		{ path: ['fields', 'salutation'], from: 'none', to: 'ms' },
 		'Anrede: keine → Frau',

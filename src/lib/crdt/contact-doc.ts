@@ -80,7 +80,8 @@ export function readFields(doc: Y.Doc): ContactFields {
 		notes: str(m.get('notes')),
 		parentId: parseContactId(m.get('parentId')),
 		inheritAddress: bool(m.get('inheritAddress')),
-		inheritGroups: bool(m.get('inheritGroups'))
+		inheritGroups: bool(m.get('inheritGroups')),
+		archived: bool(m.get('archived'))
 	};
 }
 

@@ -33,7 +33,7 @@ export type ContactEdit =
 	| { type: 'addGroup'; id: GroupId }
 	| { type: 'removeGroup'; id: GroupId };
 
-const BOOLEAN_FIELDS: readonly EditableField[] = ['inheritAddress', 'inheritGroups'];
+const BOOLEAN_FIELDS: readonly EditableField[] = ['inheritAddress', 'inheritGroups', 'archived'];
 const LONG_TEXT_FIELDS: readonly EditableField[] = ['notes', 'profile'];
 
 /** A rejected edit: which one and why. */

@@ -26,6 +26,8 @@ export interface ContactRow {
 	parentName: string;
 	inheritAddress: boolean;
 	inheritGroups: boolean;
+	/** Archived contacts are left out of the list; rows written before archiving existed lack it. */
+	archived: boolean;
 	/** The contact's own values, kept so a parent's change can re-derive this row without the document. */
 	ownAddress: Address;
 	ownGroups: GroupId[];
@@ -46,17 +48,36 @@ export interface ContactRow {
 	emails: string[];
 	phones: string[];
 	tokens: string[];
-	/** List filters this row passes, one index entry each: `k:<kind>`, `g:<group>`, `kg:<kind>:<group>`. */
+	/**
+	 * List filters this row passes, one index entry each: `k:<kind>`, `g:<group>`, `kg:<kind>:<group>`.
+	 * An archived row has `archived` and the same entries behind `archived:` instead, so the kind and
+	 * group filters leave it out and the archived view can be filtered the same way.
+	 */
 	filters: string[];
 	updatedAt: number;
 }
 
-/** The filter entry a list filter looks up; null when nothing is filtered. */
-export function filterKey(kind: ContactKind | null, group: GroupId | null): string | null {
-	if (kind && group) return `kg:${kind}:${group}`;
-	if (kind) return `k:${kind}`;
-	if (group) return `g:${group}`;
-	return null;
+/** The filter entry of every archived row (and of no other). */
+export const ARCHIVED_FILTER = 'archived';
+
+/**
+ * The filter entry a list filter looks up; null for the whole list (every row without
+ * `ARCHIVED_FILTER`, which the index cannot look up as an entry of its own).
+ */
+export function filterKey(kind: ContactKind | null, group: GroupId | null, archived = false): string | null {
+	const facet = kind && group ? `kg:${kind}:${group}` : kind ? `k:${kind}` : group ? `g:${group}` : null;
+	if (!archived) return facet;
+	return facet ? `${ARCHIVED_FILTER}:${facet}` : ARCHIVED_FILTER;
+}
+
+/** True when a row with these filter entries belongs in the list under `facet` (see `filterKey`). */
+export function passesFilter(filters: readonly string[], facet: string | null): boolean {
+	return facet ? filters.includes(facet) : !filters.includes(ARCHIVED_FILTER);
+}
+
+function rowFilters(kind: ContactKind, groups: readonly GroupId[], archived: boolean): string[] {
+	const filters = [`k:${kind}`, ...groups.flatMap((g) => [`g:${g}`, `kg:${kind}:${g}`])];
+	return archived ? [ARCHIVED_FILTER, ...filters.map((f) => `${ARCHIVED_FILTER}:${f}`)] : filters;
 }
 
 /** What a child row needs of its parent row. */
@@ -102,6 +123,7 @@ function deriveRow(base: RowBase, parent: InheritanceSource | null): ContactRow 
 		parent
 	);
 	const parentName = parent && parent.id === base.parentId ? parent.displayName : '';
+	const archived = base.archived === true;
 	const tokens = searchTokens({
 		texts: [
 			base.displayName,
@@ -122,8 +144,9 @@ function deriveRow(base: RowBase, parent: InheritanceSource | null): ContactRow 
 		groups: eff.groups,
 		addressFrom: eff.addressFrom?.id ?? null,
 		groupsFrom: eff.groupsFrom?.id ?? null,
+		archived,
 		tokens,
-		filters: [`k:${base.kind}`, ...eff.groups.flatMap((g) => [`g:${g}`, `kg:${base.kind}:${g}`])]
+		filters: rowFilters(base.kind, eff.groups, archived)
 	};
 }
 
@@ -150,6 +173,7 @@ export function projectContact(
 			parentId: contact.parentId,
 			inheritAddress: contact.inheritAddress,
 			inheritGroups: contact.inheritGroups,
+			archived: contact.archived,
 			ownAddress: pickAddress(contact),
 			ownGroups: [...contact.groups],
 			phone: phone?.value ?? '',

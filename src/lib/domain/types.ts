@@ -52,6 +52,11 @@ export interface ContactFields {
 	parentId: ContactId | null;
 	inheritAddress: boolean;
 	inheritGroups: boolean;
+	/**
+	 * Archived: left out of the list and its filters, found with the "archived" filter, and
+	 * restorable. The way to put away a contact that cannot be deleted (something references it).
+	 */
+	archived: boolean;
 }
 
 export type ContactFieldName = keyof ContactFields;
@@ -113,6 +118,7 @@ export function emptyContactFields(kind: ContactKind): ContactFields {
 		notes: '',
 		parentId: null,
 		inheritAddress: false,
-		inheritGroups: false
+		inheritGroups: false,
+		archived: false
 	};
 }

@@ -1,4 +1,11 @@
-import { filterKey, matchesTerms, parseSearchQuery, type ContactRow } from '../domain';
+import {
+	ARCHIVED_FILTER,
+	filterKey,
+	matchesTerms,
+	parseSearchQuery,
+	passesFilter,
+	type ContactRow
+} from '../domain';
 import type { ListFilter } from './contact-store';
 import type { KontorDexie } from './db';
 import { intersectSorted } from './sorted-keys';
@@ -9,23 +16,25 @@ import { intersectSorted } from './sorted-keys';
  */
 const CHECK_ROWS_UP_TO = 200;
 
-/** Row keys of the contacts a filter selects, in list order (German collation); projection only. */
+/**
+ * Row keys of the contacts a filter selects, in list order (German collation); projection only.
+ * Archived contacts are left out, search included, unless the filter asks for them; then only
+ * they are listed and searched.
+ */
 export async function queryKeys(db: KontorDexie, filter: ListFilter): Promise<string[]> {
 	const terms = parseSearchQuery(filter.query ?? '');
-	const facet = filterKey(filter.kind ?? null, filter.group ?? null);
+	const facet = filterKey(filter.kind ?? null, filter.group ?? null, filter.archived ?? false);
 	if (terms.length === 0) {
-		const keys = facet
-			? await db.contacts.where('filters').equals(facet).primaryKeys()
-			: await db.contacts.toCollection().primaryKeys();
-		return keys;
+		if (facet) return db.contacts.where('filters').equals(facet).primaryKeys();
+		return withoutArchived(db, db.contacts.toCollection().primaryKeys());
 	}
 	const [only] = terms;
 	if (terms.length === 1 && only !== undefined && only.length === 1) {
 		// One typed letter jumps to the names starting with it: a key range read, already in
 		// list order. A prefix that short would match a word in most contacts anyway.
-		const keys = await db.contacts.where(':id').startsWith(only).primaryKeys();
-		if (!facet) return keys;
-		return intersectSorted([keys, await db.contacts.where('filters').equals(facet).primaryKeys()]);
+		const keys = db.contacts.where(':id').startsWith(only).primaryKeys();
+		if (!facet) return withoutArchived(db, keys);
+		return intersectSorted([await keys, await db.contacts.where('filters').equals(facet).primaryKeys()]);
 	}
 	// The longest term is usually the rarest. When it selects few contacts, their rows are read
 	// and the other terms and the filter are checked on them. Otherwise each further term is an
@@ -33,18 +42,34 @@ export async function queryKeys(db: KontorDexie, filter: ListFilter): Promise<st
 	// only from its second letter on.
 	const [first, ...rest] = [...terms].sort((a, b) => b.length - a.length) as [string, ...string[]];
 	const firstKeys = await termKeys(db, first);
-	if (rest.length === 0 && !facet) return firstKeys;
+	if (rest.length === 0 && !facet) return withoutArchived(db, Promise.resolve(firstKeys));
 	if (firstKeys.length <= CHECK_ROWS_UP_TO) {
 		const rows = await db.contacts.bulkGet(firstKeys);
 		return rows
 			.filter((r): r is ContactRow => r !== undefined)
-			.filter((r) => (!facet || r.filters.includes(facet)) && matchesTerms(r.tokens, rest))
+			.filter((r) => passesFilter(r.filters, facet) && matchesTerms(r.tokens, rest))
 			.map((r) => r.key);
 	}
 	const narrowing = rest.filter((term) => term.length > 1);
 	const perTerm = [firstKeys, ...(await Promise.all(narrowing.map((term) => termKeys(db, term))))];
-	if (facet) perTerm.push(await db.contacts.where('filters').equals(facet).primaryKeys());
+	if (!facet) return withoutArchived(db, Promise.resolve(intersectSorted(perTerm)));
+	perTerm.push(await db.contacts.where('filters').equals(facet).primaryKeys());
 	return intersectSorted(perTerm);
+}
+
+/**
+ * `keys` without the archived contacts'. Few contacts are archived, so reading their keys and
+ * dropping them costs little, and the whole list stays one read of the table's primary keys: an
+ * index entry on every active row instead would cost 50,000 more entries to write and to read.
+ */
+async function withoutArchived(db: KontorDexie, keys: Promise<string[]>): Promise<string[]> {
+	const [all, archived] = await Promise.all([
+		keys,
+		db.contacts.where('filters').equals(ARCHIVED_FILTER).primaryKeys()
+	]);
+	if (archived.length === 0) return all;
+	const drop = new Set(archived);
+	return all.filter((key) => !drop.has(key));
 }
 
 /** Keys of the rows with a token starting with `term`, ascending, each once. */

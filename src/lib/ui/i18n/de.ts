@@ -343,6 +343,20 @@ export const de = {
 	'account.revokeInvite': 'Zurückziehen',
 	'account.revokeInviteLabel': 'Einladung an {email} zurückziehen',
 	'account.loading': 'Wird geladen …',
+	'account.newContacts': 'Neue Kontakte',
+	'account.newContactsEveryoneEdits': 'Alle im Arbeitsbereich dürfen bearbeiten',
+	'account.newContactsPrivate': 'Nur der Eigentümer (privat)',
+	'account.newContactsHelp':
+		'Gilt für Kontakte, die ab jetzt angelegt werden; bestehende Kontakte behalten ihre Rechte. Eigentümer und Administratoren können die Rechte jedes Kontakts in seinem Reiter „{tab}“ ändern.',
+	'account.newContactsReadOnly': 'Diese Voreinstellung können nur Administratoren ändern.',
+	'account.newContactsSave': 'Voreinstellung speichern',
+	'account.newContactsSaving': 'Wird gespeichert …',
+	'account.newContactsUnchanged': 'Keine Änderung zu speichern.',
+	'account.newContactsSavedEveryoneEdits':
+		'Gespeichert: Neue Kontakte darf ab jetzt jeder im Arbeitsbereich bearbeiten.',
+	'account.newContactsSavedPrivate':
+		'Gespeichert: Neue Kontakte sieht ab jetzt nur ihr Eigentümer (und die Administratoren).',
+	'account.newContactsNotSaved': 'Nicht gespeichert.',
 
 	'contact.tabAccess': 'Zugriff',
 	'contact.actions': 'Aktionen für diesen Kontakt',
@@ -409,6 +423,22 @@ export const de = {
 	'delete.error.storage': 'Der Kontakt konnte auf diesem Gerät nicht gelöscht werden (Speicherproblem).',
 	'delete.error.detach': 'Die Ansprechpartner konnten nicht gelöst werden; es wurde nichts gelöscht.',
 	'delete.error.person': 'Ansprechpartner „{name}“: {reason} Der Kontakt selbst wurde nicht gelöscht.',
+
+	'contact.archived': 'Archiviert',
+	'archive.filter': 'Archiviert',
+	'archive.noResults': 'Keine archivierten Kontakte gefunden.',
+	'archive.badge': 'archiviert',
+	'archive.badgeLabel': '(archivierter Kontakt)',
+	'archive.note': 'Dieser Kontakt ist archiviert: Er erscheint nur unter „Archiviert“ in der Kontaktliste.',
+	'archive.button': 'Archivieren',
+	'archive.restore': 'Wiederherstellen',
+	'archive.hint': 'Archivierte Kontakte bleiben erhalten, erscheinen aber nicht mehr in der Kontaktliste.',
+	'archive.instead': 'Stattdessen archivieren',
+	'archive.insteadText':
+		'Statt den Kontakt zu löschen, können Sie ihn archivieren: Er verschwindet aus der Liste, bleibt mit seinen Ansprechpartnern erhalten und lässt sich wiederherstellen.',
+	'archive.archiving': 'Wird archiviert …',
+	'archive.error': 'Der Kontakt konnte nicht archiviert werden.',
+	'archive.restoreError': 'Der Kontakt konnte nicht wiederhergestellt werden.',
 
 	'notice.revoked': '„{name}“ wurde von diesem Gerät entfernt: Sie haben keinen Zugriff mehr.',
 	'notice.revokedUnnamed': 'Ein Kontakt wurde von diesem Gerät entfernt: Sie haben keinen Zugriff mehr.',

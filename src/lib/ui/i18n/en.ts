@@ -337,6 +337,20 @@ export const en: Record<MessageKey, string> = {
 	'account.revokeInvite': 'Withdraw',
 	'account.revokeInviteLabel': 'Withdraw the invitation to {email}',
 	'account.loading': 'Loading …',
+	'account.newContacts': 'New contacts',
+	'account.newContactsEveryoneEdits': 'Everyone in the workspace may edit',
+	'account.newContactsPrivate': 'Only the owner (private)',
+	'account.newContactsHelp':
+		'Applies to contacts created from now on; existing contacts keep their rights. Owners and administrators can change the rights of each contact in its “{tab}” tab.',
+	'account.newContactsReadOnly': 'Only administrators can change this default.',
+	'account.newContactsSave': 'Save default',
+	'account.newContactsSaving': 'Saving …',
+	'account.newContactsUnchanged': 'No change to save.',
+	'account.newContactsSavedEveryoneEdits':
+		'Saved: everyone in the workspace may edit new contacts from now on.',
+	'account.newContactsSavedPrivate':
+		'Saved: new contacts are private to their owner (and the administrators) from now on.',
+	'account.newContactsNotSaved': 'Not saved.',
 
 	'contact.tabAccess': 'Access',
 	'contact.actions': 'Actions for this contact',
@@ -402,6 +416,22 @@ export const en: Record<MessageKey, string> = {
 	'delete.error.storage': 'The contact could not be deleted on this device (storage problem).',
 	'delete.error.detach': 'The contact persons could not be detached; nothing was deleted.',
 	'delete.error.person': 'Contact person “{name}”: {reason} The contact itself was not deleted.',
+
+	'contact.archived': 'Archived',
+	'archive.filter': 'Archived',
+	'archive.noResults': 'No archived contacts found.',
+	'archive.badge': 'archived',
+	'archive.badgeLabel': '(archived contact)',
+	'archive.note': 'This contact is archived: the contact list shows it only under “Archived”.',
+	'archive.button': 'Archive',
+	'archive.restore': 'Restore',
+	'archive.hint': 'Archived contacts are kept but no longer appear in the contact list.',
+	'archive.instead': 'Archive instead',
+	'archive.insteadText':
+		'Instead of deleting the contact you can archive it: it leaves the list, is kept with its contact persons and can be restored.',
+	'archive.archiving': 'Archiving …',
+	'archive.error': 'The contact could not be archived.',
+	'archive.restoreError': 'The contact could not be restored.',
 
 	'notice.revoked': '“{name}” was removed from this device: you no longer have access.',
 	'notice.revokedUnnamed': 'A contact was removed from this device: you no longer have access.',

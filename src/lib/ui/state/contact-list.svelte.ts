@@ -1,5 +1,12 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- row maps are replaced whole, never mutated after publishing */
-import { filterKey, parseSearchQuery, type ContactKind, type ContactRow, type GroupId } from '$lib/domain';
+import {
+	filterKey,
+	parseSearchQuery,
+	passesFilter,
+	type ContactKind,
+	type ContactRow,
+	type GroupId
+} from '$lib/domain';
 import type { KontorStore, StoreChange } from '$lib/store';
 import { handleError } from './handle-error';
 
@@ -30,6 +37,8 @@ export class ContactListModel {
 	#query = $state('');
 	#kind = $state<ContactKind | null>(null);
 	#group = $state<GroupId | null>(null);
+	/** True shows the archived contacts (and only them). */
+	#archived = $state(false);
 	#keys = $state.raw<string[]>([]);
 	/** The filter the shown keys answer, as terms: typing that changes no term reads nothing. */
 	#shownFilter: string | null = null;
@@ -58,6 +67,9 @@ export class ContactListModel {
 	}
 	get group(): GroupId | null {
 		return this.#group;
+	}
+	get archived(): boolean {
+		return this.#archived;
 	}
 	get keys(): readonly string[] {
 		return this.#keys;
@@ -112,10 +124,16 @@ export class ContactListModel {
 		return -1;
 	}
 
-	setFilter(filter: { query?: string; kind?: ContactKind | null; group?: GroupId | null }): Promise<void> {
+	setFilter(filter: {
+		query?: string;
+		kind?: ContactKind | null;
+		group?: GroupId | null;
+		archived?: boolean;
+	}): Promise<void> {
 		if (filter.query !== undefined) this.#query = filter.query;
 		if (filter.kind !== undefined) this.#kind = filter.kind;
 		if (filter.group !== undefined) this.#group = filter.group;
+		if (filter.archived !== undefined) this.#archived = filter.archived;
 		return this.refresh();
 	}
 
@@ -124,7 +142,8 @@ export class ContactListModel {
 		const generation = ++this.#generation;
 		const query = this.#query;
 		const terms = parseSearchQuery(query);
-		const filter = [this.#kind, this.#group, ...terms].join('\u0000');
+		const archived = this.#archived;
+		const filter = [this.#kind, this.#group, archived, ...terms].join('\u0000');
 		// Typing that changes no term, or that is not yet a term ("+4", "10"), keeps what is shown.
 		const unchanged = filter === this.#shownFilter || (query.trim() !== '' && terms.length === 0);
 		if (!force && this.#complete && unchanged) {
@@ -134,8 +153,9 @@ export class ContactListModel {
 		}
 		this.#busy = true;
 		try {
-			if (!this.#loaded && !query && !this.#kind && !this.#group) await this.#paintFirstRows(generation);
-			const keys = await this.store.listKeys({ query, kind: this.#kind, group: this.#group });
+			if (!this.#loaded && !query && !this.#kind && !this.#group && !archived)
+				await this.#paintFirstRows(generation);
+			const keys = await this.store.listKeys({ query, kind: this.#kind, group: this.#group, archived });
 			// A newer keystroke started another query; its answer wins.
 			if (generation !== this.#generation) return;
 			const rows = await this.#fetch(keys, this.#window.start, this.#window.end, new Map());
@@ -238,12 +258,12 @@ export class ContactListModel {
 		try {
 			const rows = await this.store.rowsByIds(rowIds);
 			if (generation !== this.#generation) return;
-			const facet = filterKey(this.#kind, this.#group);
+			const facet = filterKey(this.#kind, this.#group, this.#archived);
 			const changed = new Set(rowIds);
 			const unchanged = (k: string) => !changed.has(k.slice(k.indexOf('\u0000') + 1));
 			const keys = this.#keys.filter(unchanged);
 			for (const row of rows) {
-				if (facet && !row.filters.includes(facet)) continue;
+				if (!passesFilter(row.filters, facet)) continue;
 				keys.splice(insertionPoint(keys, row.key), 0, row.key);
 			}
 			this.#keys = keys;
