@@ -5,7 +5,7 @@
  *
  * Outcomes a user can act on are returned as error codes (`AccountResult`); exceptions mean a fault.
  */
-import { uuidv7 } from '../src/lib/domain';
+import { uuidv7, WORKSPACE_DEFAULTS } from '../src/lib/domain';
 import { MIN_PASSWORD_LENGTH } from '../src/lib/sync/account-types';
 import type {
 	AcceptInviteRequest,
@@ -18,7 +18,8 @@ import type {
 	LoginRequest,
 	MemberInfo,
 	SessionInfo,
-	SetupRequest
+	SetupRequest,
+	WorkspaceSettings
 } from '../src/lib/sync/account-types';
 import { hashPassword, hashToken, newToken, SCRYPT_N, TOKEN_SHAPE, verifyPassword } from './credentials';
 import { LoginLimiter } from './login-limiter';
@@ -240,6 +241,30 @@ export class Accounts {
 	async members(auth: AuthContext): Promise<MemberInfo[]> {
 		const members = await this.#storage.members(auth.workspace.id);
 		return members.map(({ user, role }) => ({ id: user.id, name: user.name, email: user.email, role }));
+	}
+
+	/** The settings of the caller's workspace; every member may read them. */
+	async workspaceSettings(auth: AuthContext): Promise<WorkspaceSettings> {
+		return { defaultAccess: await this.#storage.workspaceDefault(auth.workspace.id) };
+	}
+
+	/**
+	 * Changes the settings of the caller's workspace (admins only). The value comes from a request
+	 * body, so it is checked here; the role is checked first, so a member learns nothing from it.
+	 * The new default applies to contacts that reach the server from now on.
+	 */
+	async setWorkspaceSettings(
+		auth: AuthContext,
+		request: { defaultAccess: string }
+	): Promise<AccountResult<WorkspaceSettings>> {
+		if (auth.role !== 'admin')
+			return fail('forbidden', 'Only administrators can change the workspace settings.');
+		const defaultAccess = WORKSPACE_DEFAULTS.find((value) => value === request.defaultAccess);
+		if (!defaultAccess) {
+			return fail('badRequest', `defaultAccess must be one of: ${WORKSPACE_DEFAULTS.join(', ')}.`);
+		}
+		await this.#storage.setWorkspaceDefault(auth.workspace.id, defaultAccess);
+		return ok(await this.workspaceSettings(auth));
 	}
 
 	/** The caller's open sessions, the current one marked. */

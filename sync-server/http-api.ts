@@ -79,7 +79,7 @@ interface SessionContext extends RouteContext {
  * One API route. `path` holds the segments after `/api`, where `:id` captures one segment. A route
  * with `withSession` answers 401 unless the request carries a live session's Bearer token.
  */
-type Route = { method: 'GET' | 'POST' | 'DELETE'; path: string[] } & (
+type Route = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string[] } & (
 	| { handle: (context: RouteContext) => Promise<AccountResult<unknown>> }
 	| { withSession: (context: SessionContext) => Promise<AccountResult<unknown>> }
 );
@@ -146,6 +146,12 @@ function parseAccept(body: Body): AcceptInviteRequest | null {
 	if (token === null || name === null || email === null || password === null || deviceLabel === null)
 		return null;
 	return { token, name, email, password, deviceLabel };
+}
+
+/** Only the type is checked here; which values are allowed is for `Accounts` (after the role). */
+function parseWorkspaceSettings(body: Body): { defaultAccess: string } | null {
+	const defaultAccess = text(body, 'defaultAccess');
+	return defaultAccess === null ? null : { defaultAccess };
 }
 
 /** Runs `then` on the parsed body, or answers 400/413 when the body is not what the route takes. */
@@ -225,6 +231,17 @@ function routes(options: ApiHandlerOptions, ip: (req: IncomingMessage) => string
 			method: 'POST',
 			path: ['invites', 'accept'],
 			handle: (c) => withBody(c, parseAccept, (request) => accounts.acceptInvite(request))
+		},
+		{
+			method: 'GET',
+			path: ['workspace'],
+			withSession: async (c) => ok(await accounts.workspaceSettings(c.auth))
+		},
+		{
+			method: 'PUT',
+			path: ['workspace'],
+			withSession: (c) =>
+				withBody(c, parseWorkspaceSettings, (request) => accounts.setWorkspaceSettings(c.auth, request))
 		}
 	];
 }

@@ -489,3 +489,49 @@ describe('invites', () => {
 		expect(errorOf(await accounts.previewInvite('../etc'))).toBe('inviteInvalid');
 	});
 });
+
+describe('workspace settings', () => {
+	it('lets every member read the default for new contacts, everyone editing until changed', async () => {
+		const { admin, member } = await adminAndMember();
+		expect(await accounts.workspaceSettings(await auth(member.token))).toEqual({
+			defaultAccess: 'everyoneEdits'
+		});
+		expect(await accounts.workspaceSettings(await auth(admin.token))).toEqual({
+			defaultAccess: 'everyoneEdits'
+		});
+	});
+
+	it('lets an admin change it and stores it for the workspace', async () => {
+		const { admin, member } = await adminAndMember();
+		const adminAuth = await auth(admin.token);
+		expect(value(await accounts.setWorkspaceSettings(adminAuth, { defaultAccess: 'private' }))).toEqual({
+			defaultAccess: 'private'
+		});
+		expect(await storage.workspaceDefault(admin.workspace.id)).toBe('private');
+		expect(await accounts.workspaceSettings(await auth(member.token))).toEqual({ defaultAccess: 'private' });
+
+		expect(value(await accounts.setWorkspaceSettings(adminAuth, { defaultAccess: 'everyoneEdits' }))).toEqual(
+			{ defaultAccess: 'everyoneEdits' }
+		);
+		expect(await storage.workspaceDefault(admin.workspace.id)).toBe('everyoneEdits');
+	});
+
+	it('keeps changing it to admins, checking the role before the value', async () => {
+		const { admin, member } = await adminAndMember();
+		const memberAuth = await auth(member.token);
+		expect(errorOf(await accounts.setWorkspaceSettings(memberAuth, { defaultAccess: 'private' }))).toBe(
+			'forbidden'
+		);
+		expect(errorOf(await accounts.setWorkspaceSettings(memberAuth, { defaultAccess: 'nonsense' }))).toBe(
+			'forbidden'
+		);
+		expect(await storage.workspaceDefault(admin.workspace.id)).toBe('everyoneEdits');
+	});
+
+	it.each(['', 'public', 'Private', 'everyone', 'none'])('refuses the unknown default %j', async (bad) => {
+		const admin = await setupAdmin();
+		const result = await accounts.setWorkspaceSettings(await auth(admin.token), { defaultAccess: bad });
+		expect(errorOf(result)).toBe('badRequest');
+		expect(await storage.workspaceDefault(admin.workspace.id)).toBe('everyoneEdits');
+	});
+});

@@ -312,6 +312,94 @@ describe('invites over HTTP', () => {
 	});
 });
 
+describe('workspace settings over HTTP', () => {
+	function putWorkspace(token: string, body: string, contentType = 'application/json'): Promise<Response> {
+		return fetch(`${base}/api/workspace`, {
+			method: 'PUT',
+			headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType },
+			body
+		});
+	}
+
+	it('lets a member read the default for new contacts', async () => {
+		const admin = await setupAdmin();
+		const bo = await addMember(admin);
+		const answer = await fetch(`${base}/api/workspace`, { headers: { Authorization: `Bearer ${bo.token}` } });
+		expect(answer.status).toBe(200);
+		expect(answer.headers.get('cache-control')).toBe('no-store');
+		expect(await answer.json()).toEqual({ defaultAccess: 'everyoneEdits' });
+		expect(value(await client.workspaceSettings(bo.token))).toEqual({ defaultAccess: 'everyoneEdits' });
+	});
+
+	it('refuses a member changing it with 403 and keeps the default', async () => {
+		const admin = await setupAdmin();
+		const bo = await addMember(admin);
+		const answer = await putWorkspace(bo.token, JSON.stringify({ defaultAccess: 'private' }));
+		expect(answer.status).toBe(403);
+		expect(await answer.json()).toMatchObject({ error: 'forbidden' });
+		expect(errorOf(await client.setWorkspaceSettings(bo.token, { defaultAccess: 'private' }))).toBe(
+			'forbidden'
+		);
+		expect(await storage.workspaceDefault(admin.workspace.id)).toBe('everyoneEdits');
+	});
+
+	it('lets an admin change it, which every member then reads', async () => {
+		const admin = await setupAdmin();
+		const bo = await addMember(admin);
+		const answer = await putWorkspace(admin.token, JSON.stringify({ defaultAccess: 'private' }));
+		expect(answer.status).toBe(200);
+		expect(await answer.json()).toEqual({ defaultAccess: 'private' });
+		expect(await storage.workspaceDefault(admin.workspace.id)).toBe('private');
+		expect(value(await client.workspaceSettings(bo.token))).toEqual({ defaultAccess: 'private' });
+
+		expect(value(await client.setWorkspaceSettings(admin.token, { defaultAccess: 'everyoneEdits' }))).toEqual(
+			{
+				defaultAccess: 'everyoneEdits'
+			}
+		);
+		expect(value(await client.workspaceSettings(bo.token))).toEqual({ defaultAccess: 'everyoneEdits' });
+	});
+
+	it.each([
+		['an unknown value', JSON.stringify({ defaultAccess: 'public' }), 'application/json'],
+		['a value of the wrong type', JSON.stringify({ defaultAccess: 1 }), 'application/json'],
+		['no value', JSON.stringify({}), 'application/json'],
+		['malformed JSON', '{"defaultAccess":', 'application/json'],
+		['another content type', JSON.stringify({ defaultAccess: 'private' }), 'text/plain']
+	])('answers 400 badRequest to an admin sending %s', async (_case, body, contentType) => {
+		const admin = await setupAdmin();
+		const answer = await putWorkspace(admin.token, body, contentType);
+		expect(answer.status).toBe(400);
+		expect(await answer.json()).toMatchObject({ error: 'badRequest' });
+		expect(await storage.workspaceDefault(admin.workspace.id)).toBe('everyoneEdits');
+	});
+
+	it('answers 401 without a live session, to reading and to changing', async () => {
+		const admin = await setupAdmin();
+		await client.logout(admin.token);
+		for (const token of ['', 'forged-token', admin.token]) {
+			expect(errorOf(await client.workspaceSettings(token))).toBe('unauthorized');
+			expect(errorOf(await client.setWorkspaceSettings(token, { defaultAccess: 'private' }))).toBe(
+				'unauthorized'
+			);
+		}
+		expect((await fetch(`${base}/api/workspace`)).status).toBe(401);
+		const put = await fetch(`${base}/api/workspace`, {
+			method: 'PUT',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ defaultAccess: 'private' })
+		});
+		expect(put.status).toBe(401);
+		expect(await storage.workspaceDefault(admin.workspace.id)).toBe('everyoneEdits');
+	});
+
+	it('answers 405 with the allowed methods for another method', async () => {
+		const answer = await fetch(`${base}/api/workspace`, { method: 'POST' });
+		expect(answer.status).toBe(405);
+		expect(answer.headers.get('allow')).toBe('GET, PUT');
+	});
+});
+
 describe('request checks', () => {
 	it.each([
 		['malformed JSON', '{"email":', 'application/json'],

@@ -65,6 +65,22 @@ describe('the sync controller', () => {
 		expect(sessions.ok && sessions.value.filter((s) => s.current)).toHaveLength(1);
 	});
 
+	it('reads and changes the workspace settings with the session on the device', async () => {
+		await rig.admin('Anna Admin', credentials.email);
+		expect(await controller.workspaceSettings()).toMatchObject({ ok: false, error: 'unauthorized' });
+		const login = await controller.login(credentials);
+		if (!login.ok) throw new Error(`login failed: ${login.error}`);
+		expect(await controller.workspaceSettings()).toEqual({
+			ok: true,
+			value: { defaultAccess: 'everyoneEdits' }
+		});
+		expect(await controller.setWorkspaceSettings({ defaultAccess: 'private' })).toEqual({
+			ok: true,
+			value: { defaultAccess: 'private' }
+		});
+		expect(await rig.server.storage.workspaceDefault(login.value.workspace.id)).toBe('private');
+	});
+
 	it('reports a refused login without touching the device session', async () => {
 		await rig.admin('Anna Admin', credentials.email);
 		const result = await controller.login({ ...credentials, password: 'wrong password!' });

@@ -12,7 +12,8 @@ import {
 	type ServerStatus,
 	type SessionInfo,
 	type SyncApi,
-	type SyncStatus
+	type SyncStatus,
+	type WorkspaceSettings
 } from '../../src/lib/sync';
 
 export const ADMIN: AccountInfo = {
@@ -102,5 +103,12 @@ export class FakeSyncApi implements SyncApi {
 		])
 	);
 	revokeSession = vi.fn(async (): Promise<ApiResult<null>> => ok(null));
+	workspaceSettings = vi.fn(async (): Promise<ApiResult<WorkspaceSettings>> =>
+		ok({ defaultAccess: 'everyoneEdits' })
+	);
+	/** Answers with what it was given, as the server does. */
+	setWorkspaceSettings = vi.fn(async (settings: WorkspaceSettings): Promise<ApiResult<WorkspaceSettings>> =>
+		ok({ ...settings })
+	);
 	retryNow = vi.fn();
 }

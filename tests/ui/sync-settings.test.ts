@@ -198,3 +198,86 @@ describe('AccountSettings for an admin', () => {
 		expect(within(members).getByText('Greta Hartmann')).toBeInTheDocument();
 	});
 });
+
+describe('AccountSettings: the default for new contacts', () => {
+	const EVERYONE = 'Alle im Arbeitsbereich dürfen bearbeiten';
+	const PRIVATE = 'Nur der Eigentümer (privat)';
+	const HELP =
+		'Gilt für Kontakte, die ab jetzt angelegt werden; bestehende Kontakte behalten ihre Rechte. Eigentümer und Administratoren können die Rechte jedes Kontakts in seinem Reiter „Zugriff“ ändern.';
+
+	it('lets an admin switch new contacts to private and says it was saved', async () => {
+		const { user } = await setup(ADMIN);
+		const group = screen.getByRole('group', { name: 'Neue Kontakte' });
+		expect(group).toHaveAccessibleDescription(HELP);
+		expect(within(group).getByRole('radio', { name: EVERYONE })).toBeChecked();
+		expect(within(group).getByRole('radio', { name: PRIVATE })).not.toBeChecked();
+
+		await user.click(within(group).getByRole('radio', { name: PRIVATE }));
+		await user.click(screen.getByRole('button', { name: 'Voreinstellung speichern' }));
+		await settle();
+
+		expect(api.setWorkspaceSettings).toHaveBeenCalledExactlyOnceWith({ defaultAccess: 'private' });
+		const region = screen.getByRole('region', { name: 'Neue Kontakte' });
+		expect(within(region).getByRole('status')).toHaveTextContent(
+			'Gespeichert: Neue Kontakte sieht ab jetzt nur ihr Eigentümer (und die Administratoren).'
+		);
+		expect(within(group).getByRole('radio', { name: PRIVATE })).toBeChecked();
+		expect(within(region).queryByRole('alert')).toBeNull();
+	});
+
+	it('sends nothing when the choice is what the server holds', async () => {
+		api.workspaceSettings.mockResolvedValue(ok({ defaultAccess: 'private' }));
+		const { user } = await setup(ADMIN);
+		expect(screen.getByRole('radio', { name: PRIVATE })).toBeChecked();
+		await user.click(screen.getByRole('button', { name: 'Voreinstellung speichern' }));
+		expect(api.setWorkspaceSettings).not.toHaveBeenCalled();
+		expect(
+			within(screen.getByRole('region', { name: 'Neue Kontakte' })).getByRole('status')
+		).toHaveTextContent('Keine Änderung zu speichern.');
+	});
+
+	it.each([
+		['network', /^Nicht gespeichert\. Server nicht erreichbar\./],
+		['forbidden', /^Nicht gespeichert\. Das dürfen nur Administratoren des Arbeitsbereichs\.$/]
+	] as const)('says in German why saving failed (%s)', async (error, text) => {
+		api.setWorkspaceSettings.mockResolvedValueOnce({ ok: false, error });
+		const { user } = await setup(ADMIN);
+		await user.click(screen.getByRole('radio', { name: PRIVATE }));
+		await user.click(screen.getByRole('button', { name: 'Voreinstellung speichern' }));
+		await settle();
+
+		const region = screen.getByRole('region', { name: 'Neue Kontakte' });
+		expect(within(region).getByRole('alert')).toHaveTextContent(text);
+		expect(within(region).getByRole('status')).toHaveTextContent('');
+		// The choice stays, so saving again is one click.
+		expect(screen.getByRole('radio', { name: PRIVATE })).toBeChecked();
+	});
+
+	it('shows a member the setting read-only, with the reason', async () => {
+		api.workspaceSettings.mockResolvedValue(ok({ defaultAccess: 'private' }));
+		await setup(MEMBER);
+		const group = screen.getByRole('group', { name: 'Neue Kontakte' });
+		expect(group).toHaveAccessibleDescription(
+			`${HELP} Diese Voreinstellung können nur Administratoren ändern.`
+		);
+		const everyone = within(group).getByRole('radio', { name: EVERYONE });
+		const owner = within(group).getByRole('radio', { name: PRIVATE });
+		expect(owner).toBeChecked();
+		expect(owner).toBeDisabled();
+		expect(everyone).toBeDisabled();
+		expect(screen.queryByRole('button', { name: 'Voreinstellung speichern' })).toBeNull();
+		expect(api.workspaceSettings).toHaveBeenCalledTimes(1);
+		expect(api.setWorkspaceSettings).not.toHaveBeenCalled();
+	});
+
+	it('says when the setting cannot be loaded and loads it again', async () => {
+		api.workspaceSettings.mockResolvedValueOnce({ ok: false, error: 'network' });
+		const { user } = await setup(ADMIN);
+		const region = screen.getByRole('region', { name: 'Neue Kontakte' });
+		expect(within(region).getByRole('alert')).toHaveTextContent(/^Server nicht erreichbar/);
+		expect(within(region).queryByRole('radio')).toBeNull();
+		await user.click(within(region).getByRole('button', { name: 'Erneut versuchen' }));
+		await settle();
+		expect(within(region).getByRole('radio', { name: EVERYONE })).toBeChecked();
+	});
+});

@@ -17,8 +17,10 @@ import {
 	type MemberInfo,
 	type ServerStatus,
 	type SessionInfo,
-	type SetupRequest
+	type SetupRequest,
+	type WorkspaceSettings
 } from './account-types';
+import { WORKSPACE_DEFAULTS } from '../domain/access';
 import type { ApiResult } from './sync-api';
 
 /** One method per route; Bearer routes take the session token as their first argument. */
@@ -36,6 +38,8 @@ export interface AccountClient {
 	revokeInvite(token: string, inviteId: string): Promise<ApiResult<null>>;
 	previewInvite(inviteToken: string): Promise<ApiResult<InvitePreview>>;
 	acceptInvite(request: AcceptInviteRequest): Promise<ApiResult<AuthResponse>>;
+	workspaceSettings(token: string): Promise<ApiResult<WorkspaceSettings>>;
+	setWorkspaceSettings(token: string, settings: WorkspaceSettings): Promise<ApiResult<WorkspaceSettings>>;
 }
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ApiErrorCode>(API_ERROR_CODES);
@@ -94,6 +98,9 @@ const isInvitePreview: Check<InvitePreview> = (v): v is InvitePreview =>
 	isRecord(v) &&
 	isRole(v.role);
 
+const isWorkspaceSettings: Check<WorkspaceSettings> = (v): v is WorkspaceSettings =>
+	isRecord(v) && (WORKSPACE_DEFAULTS as readonly unknown[]).includes(v.defaultAccess);
+
 function listOf<T>(check: Check<T>): Check<T[]> {
 	return (v): v is T[] => Array.isArray(v) && v.every(check);
 }
@@ -104,7 +111,7 @@ const isNothing: Check<null> = (v): v is null => v === null;
 // ---- requests ----
 
 interface Call<T> {
-	method: 'GET' | 'POST' | 'DELETE';
+	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
 	path: string;
 	token?: string;
 	body?: unknown;
@@ -182,6 +189,16 @@ export function createAccountClient(baseUrl: string, fetchImpl: typeof fetch = f
 		previewInvite: (inviteToken) =>
 			call({ method: 'POST', path: 'invites/lookup', body: { token: inviteToken }, check: isInvitePreview }),
 		acceptInvite: (request) =>
-			call({ method: 'POST', path: 'invites/accept', body: request, check: isAuthResponse })
+			call({ method: 'POST', path: 'invites/accept', body: request, check: isAuthResponse }),
+		workspaceSettings: (token) =>
+			call({ method: 'GET', path: 'workspace', token, check: isWorkspaceSettings }),
+		setWorkspaceSettings: (token, settings) =>
+			call({
+				method: 'PUT',
+				path: 'workspace',
+				token,
+				body: { defaultAccess: settings.defaultAccess },
+				check: isWorkspaceSettings
+			})
 	};
 }

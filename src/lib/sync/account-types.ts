@@ -18,9 +18,14 @@
  * - `DELETE /api/invites/:id` (Bearer, admin) -> 204
  * - `POST /api/invites/lookup` `{ token }` -> `InvitePreview` (no session needed)
  * - `POST /api/invites/accept` `AcceptInviteRequest` -> `AuthResponse` (creates the member's account)
+ * - `GET  /api/workspace` (Bearer) -> `WorkspaceSettings`
+ * - `PUT  /api/workspace` (Bearer, admin) `WorkspaceSettings` -> `WorkspaceSettings` (400 for an
+ *   unknown `defaultAccess`)
  *
  * Errors: a status code with `ApiError` as body.
  */
+
+import type { WorkspaceDefault } from '../domain/access';
 
 export type MemberRole = 'admin' | 'member';
 
@@ -108,6 +113,15 @@ export interface AcceptInviteRequest {
 	email: string;
 	password: string;
 	deviceLabel?: string;
+}
+
+/** The workspace's settings every member may read and admins may change. */
+export interface WorkspaceSettings {
+	/**
+	 * The rights a contact gets when it first reaches the server: everyone in the workspace edits,
+	 * or only its owner (and the admins) see it. Contacts that exist keep theirs.
+	 */
+	defaultAccess: WorkspaceDefault;
 }
 
 /** Every error the account API answers with (the client accepts no other). */

@@ -10,7 +10,8 @@ import type {
 	MemberInfo,
 	ServerStatus,
 	SessionInfo,
-	SetupRequest
+	SetupRequest,
+	WorkspaceSettings
 } from './account-types';
 import type { AccessInfo } from '../domain';
 import type { SyncStatus } from './status';
@@ -42,6 +43,13 @@ export interface SyncApi {
 	members(): Promise<ApiResult<MemberInfo[]>>;
 	sessions(): Promise<ApiResult<SessionInfo[]>>;
 	revokeSession(id: string): Promise<ApiResult<null>>;
+	/** The workspace's settings (any member; needs the server, so only online). */
+	workspaceSettings(): Promise<ApiResult<WorkspaceSettings>>;
+	/**
+	 * Changes the workspace's settings (admins only; the server checks the role again) and resolves
+	 * to the settings the server now holds. The default applies to contacts created from now on.
+	 */
+	setWorkspaceSettings(settings: WorkspaceSettings): Promise<ApiResult<WorkspaceSettings>>;
 	/** Tries to connect at once instead of waiting for the next retry. */
 	retryNow(): void;
 	/**

@@ -5,7 +5,7 @@
  * Signing in or out in any tab is heard by the tab that syncs.
  */
 import { createAccountClient, type AccountClient } from './account-client';
-import type { AccountInfo, AuthResponse } from './account-types';
+import type { AccountInfo, AuthResponse, WorkspaceSettings } from './account-types';
 import { LOCAL_STATUS, type SyncStatus } from './status';
 import type { ApiResult, RequestResult, SyncApi } from './sync-api';
 import { uuidv7, type AccessInfo } from '../domain';
@@ -304,6 +304,14 @@ class Controller implements SyncController {
 
 	revokeSession(id: string) {
 		return this.#accounts.revokeSession(this.#token(), id);
+	}
+
+	workspaceSettings() {
+		return this.#accounts.workspaceSettings(this.#token());
+	}
+
+	setWorkspaceSettings(settings: WorkspaceSettings) {
+		return this.#accounts.setWorkspaceSettings(this.#token(), settings);
 	}
 
 	setAccess(docId: string, access: AccessInfo): Promise<RequestResult> {
