@@ -67,6 +67,8 @@ export const de = {
 	'contact.sectionPersons': 'Ansprechpartner',
 	'contact.addPerson': 'Ansprechpartner hinzufügen',
 	'contact.noPersons': 'Noch keine Ansprechpartner.',
+	'contact.hiddenPersonOne': '1 verborgener Ansprechpartner: Sie haben keinen Zugriff auf ihn.',
+	'contact.hiddenPersons': '{count} verborgene Ansprechpartner: Sie haben keinen Zugriff auf sie.',
 	'contact.unnamed': '(ohne Namen)',
 	'contact.notFound': 'Dieser Kontakt existiert auf diesem Gerät nicht.',
 	'contact.loading': 'Kontakt wird geladen …',

@@ -31,6 +31,7 @@ export class ContactEditorModel {
 	#contact = $state.raw<Contact | null>(null);
 	#parent = $state.raw<InheritanceSource | null>(null);
 	#children = $state.raw<ContactRow[]>([]);
+	#hiddenPersons = $state(0);
 	#groups = $state.raw<ContactGroup[]>([]);
 	#history = $state.raw<HistoryEntry[]>([]);
 	#names = $state.raw<ReadonlyMap<string, string>>(new Map());
@@ -59,6 +60,11 @@ export class ContactEditorModel {
 	}
 	get children(): readonly ContactRow[] {
 		return this.#children;
+	}
+
+	/** Contact persons under this contact the user may not see (counted by the sync server). */
+	get hiddenPersons(): number {
+		return this.#hiddenPersons;
 	}
 	get groups(): readonly ContactGroup[] {
 		return this.#groups;
@@ -101,16 +107,18 @@ export class ContactEditorModel {
 		try {
 			// The form first: the contact, its parent and persons. The histories behind the tooltips
 			// and the Verlauf tab follow, so opening a contact does not wait for them.
-			const [contact, children, groups] = await Promise.all([
+			const [contact, children, groups, hiddenPersons] = await Promise.all([
 				this.store.loadContact(this.id),
 				this.store.children(this.id),
-				this.store.groups()
+				this.store.groups(),
+				this.store.hiddenChildren(this.id)
 			]);
 			const parent = contact ? await this.store.parentOf(contact) : null;
 			if (generation !== this.#generation) return;
 			this.#contact = contact;
 			this.#parent = parent;
 			this.#children = children;
+			this.#hiddenPersons = hiddenPersons;
 			this.#groups = groups;
 			this.#status = contact ? 'ready' : 'missing';
 
