@@ -4,49 +4,28 @@
  * again, then deletes a contact the member is changing offline; the member's device drops it, the
  * pending change with it, and says so.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKontorServer, type KontorServer } from '../../sync-server/server';
-import { fill, heading } from './app';
+import { fill, heading, startAppServer, untilPhase } from './app';
 import { launchBrowser, newAppPage, waitFor, type AppPage } from './browser';
 
 const PASSWORD = 'Kontor-Test-2026';
 const NOT_FOUND = 'Dieser Kontakt existiert auf diesem Gerät nicht.';
 const EMPTY_LIST = 'Noch keine Kontakte. Legen Sie eine Firma oder Person an.';
 let browser: Browser;
-let server: KontorServer;
-let dataDir: string;
+let app: Awaited<ReturnType<typeof startAppServer>>;
 let baseURL: string;
 
 beforeAll(async () => {
-	dataDir = await mkdtemp(path.join(tmpdir(), 'kontor-e2e-access-'));
-	server = await startKontorServer({
-		port: 0,
-		host: '127.0.0.1',
-		buildDir: fileURLToPath(new URL('../../build', import.meta.url)),
-		dataDir,
-		scryptN: 2 ** 12
-	});
-	baseURL = `http://127.0.0.1:${server.port}`;
+	app = await startAppServer('access');
+	baseURL = app.baseURL;
 	browser = await launchBrowser();
 });
 
 afterAll(async () => {
 	await browser?.close();
-	await server?.close();
-	if (dataDir) await rm(dataDir, { recursive: true, force: true });
+	await app?.close();
 });
-
-async function until(page: Page, expected: string, timeout = 15_000): Promise<void> {
-	await waitFor(
-		async () => expect(await page.locator('header .sync').getAttribute('data-phase')).toBe(expected),
-		{ timeout }
-	);
-}
 
 /** The list row whose name is exactly `name`. */
 function listRow(page: Page, name: string): Locator {
@@ -95,7 +74,7 @@ async function newCompany(page: Page, name: string): Promise<string> {
 	await fill(page, 'Firma', name);
 	await fill(page, 'Ort', 'Köln');
 	await waitFor(async () => expect(await heading(page)).toBe(name));
-	await until(page, 'synced');
+	await untilPhase(page, 'synced');
 	return new URL(page.url()).pathname;
 }
 
@@ -137,7 +116,7 @@ describe('rights and deletion between two members', () => {
 		b = bernd.page;
 
 		await a.goto('/');
-		await until(a, 'local');
+		await untilPhase(a, 'local');
 		await a.getByRole('link', { name: 'Server einrichten' }).click();
 		await a.getByLabel('Ihr Name', { exact: true }).fill('Anna Admin');
 		await a.getByLabel('E-Mail-Adresse', { exact: true }).fill('anna@example.com');
@@ -145,7 +124,7 @@ describe('rights and deletion between two members', () => {
 		await a.getByLabel('Passwort wiederholen', { exact: true }).fill(PASSWORD);
 		await a.getByLabel('Name des Arbeitsbereichs', { exact: true }).fill('Muster GmbH');
 		await a.getByRole('button', { name: 'Konto anlegen' }).click();
-		await until(a, 'synced');
+		await untilPhase(a, 'synced');
 
 		await a.goto('/settings');
 		await a.getByLabel('E-Mail-Adresse', { exact: true }).fill('bernd@example.com');
@@ -158,7 +137,7 @@ describe('rights and deletion between two members', () => {
 		await b.getByLabel('Passwort', { exact: true }).fill(PASSWORD);
 		await b.getByLabel('Passwort wiederholen', { exact: true }).fill(PASSWORD);
 		await b.getByRole('button', { name: 'Konto anlegen und beitreten' }).click();
-		await until(b, 'synced');
+		await untilPhase(b, 'synced');
 	});
 
 	afterAll(async () => {
@@ -215,7 +194,7 @@ describe('rights and deletion between two members', () => {
 		// Also after a reload, and when opened by its address.
 		await b.goto(contactPath);
 		await visible(b.getByRole('alert').filter({ hasText: NOT_FOUND }));
-		await until(b, 'synced');
+		await untilPhase(b, 'synced');
 		await visible(b.getByText(EMPTY_LIST));
 		expect(await listRow(b, name).count()).toBe(0);
 
@@ -238,7 +217,7 @@ describe('rights and deletion between two members', () => {
 
 		// Bernd, offline, changes the city.
 		await bernd.context.setOffline(true);
-		await until(b, 'offline');
+		await untilPhase(b, 'offline');
 		await fill(b, 'Ort', 'Mainz');
 		expect(await b.getByLabel('Ort', { exact: true }).inputValue()).toBe('Mainz');
 
@@ -256,13 +235,13 @@ describe('rights and deletion between two members', () => {
 		await visible(b.getByRole('alert').filter({ hasText: NOT_FOUND }));
 		await listsWithout(b, name, berndCount);
 		// Synced means nothing is pending: the change went with the contact.
-		await until(b, 'synced', 30_000);
+		await untilPhase(b, 'synced', 30_000);
 
 		// It stays deleted on both devices.
 		await a.reload();
 		await b.reload();
-		await until(a, 'synced');
-		await until(b, 'synced');
+		await untilPhase(a, 'synced');
+		await untilPhase(b, 'synced');
 		await listsWithout(a, name, annaCount);
 		await listsWithout(b, name, berndCount);
 		for (const [page, count] of [
@@ -271,7 +250,7 @@ describe('rights and deletion between two members', () => {
 		] as const) {
 			await page.goto(contactPath);
 			await visible(page.getByRole('alert').filter({ hasText: NOT_FOUND }));
-			await until(page, 'synced');
+			await untilPhase(page, 'synced');
 			await listsWithout(page, name, count);
 		}
 		expect(anna.errors).toEqual([]);

@@ -1,7 +1,44 @@
 /** Steps the end-to-end tests take through Kontor's UI, by labels and roles as a user would. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { startKontorServer, type KontorServer } from '../../sync-server/server';
 import { waitFor } from './browser';
+
+/** A sync server of the test's own, serving the built app, over a fresh data folder. */
+export async function startAppServer(
+	name: string
+): Promise<{ server: KontorServer; baseURL: string; close: () => Promise<void> }> {
+	const dataDir = await mkdtemp(path.join(tmpdir(), `kontor-e2e-${name}-`));
+	const server = await startKontorServer({
+		port: 0,
+		host: '127.0.0.1',
+		buildDir: fileURLToPath(new URL('../../build', import.meta.url)),
+		dataDir,
+		scryptN: 2 ** 12
+	});
+	return {
+		server,
+		baseURL: `http://127.0.0.1:${server.port}`,
+		close: async () => {
+			await server.close();
+			await rm(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+/** The phase the header's sync indicator shows (offline, syncing, synced, ...). */
+async function syncPhase(page: Page): Promise<string | null> {
+	return page.locator('header .sync').getAttribute('data-phase');
+}
+
+/** Waits until the sync indicator shows `expected`. */
+export async function untilPhase(page: Page, expected: string, timeout = 15_000): Promise<void> {
+	await waitFor(async () => expect(await syncPhase(page)).toBe(expected), { timeout });
+}
 
 /** Types into a labelled field and leaves it, which saves the value; waits until it is stored. */
 export async function fill(page: Page, label: string, value: string): Promise<void> {

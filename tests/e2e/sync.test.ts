@@ -3,48 +3,26 @@
  * server up and invites a member through the UI, both edit the same contact while offline, come
  * back, and end with the same contact and the same history, stamped by the server with their names.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKontorServer, type KontorServer } from '../../sync-server/server';
-import { fill, heading } from './app';
+import { fill, heading, startAppServer, untilPhase } from './app';
 import { launchBrowser, newAppPage, waitFor, type AppPage } from './browser';
 
 const PASSWORD = 'Kontor-Test-2026';
 let browser: Browser;
-let server: KontorServer;
-let dataDir: string;
+let app: Awaited<ReturnType<typeof startAppServer>>;
 let baseURL: string;
 
 beforeAll(async () => {
-	dataDir = await mkdtemp(path.join(tmpdir(), 'kontor-e2e-sync-'));
-	server = await startKontorServer({
-		port: 0,
-		host: '127.0.0.1',
-		buildDir: fileURLToPath(new URL('../../build', import.meta.url)),
-		dataDir,
-		scryptN: 2 ** 12
-	});
-	baseURL = `http://127.0.0.1:${server.port}`;
+	app = await startAppServer('sync');
+	baseURL = app.baseURL;
 	browser = await launchBrowser();
 });
 
 afterAll(async () => {
 	await browser?.close();
-	await server?.close();
-	if (dataDir) await rm(dataDir, { recursive: true, force: true });
+	await app?.close();
 });
-
-async function phase(page: Page): Promise<string | null> {
-	return page.locator('header .sync').getAttribute('data-phase');
-}
-
-async function until(page: Page, expected: string, timeout = 15_000): Promise<void> {
-	await waitFor(async () => expect(await phase(page)).toBe(expected), { timeout });
-}
 
 /**
  * The history panel's entries, whitespace collapsed, with the device named neutrally: each device
@@ -86,7 +64,7 @@ describe('two devices syncing through the server', () => {
 
 		// Anna creates the first account; her device starts syncing.
 		await a.goto('/');
-		await until(a, 'local');
+		await untilPhase(a, 'local');
 		await a.getByRole('link', { name: 'Server einrichten' }).click();
 		await a.getByLabel('Ihr Name', { exact: true }).fill('Anna Admin');
 		await a.getByLabel('E-Mail-Adresse', { exact: true }).fill('anna@example.com');
@@ -94,7 +72,7 @@ describe('two devices syncing through the server', () => {
 		await a.getByLabel('Passwort wiederholen', { exact: true }).fill(PASSWORD);
 		await a.getByLabel('Name des Arbeitsbereichs', { exact: true }).fill('Muster GmbH');
 		await a.getByRole('button', { name: 'Konto anlegen' }).click();
-		await until(a, 'synced');
+		await untilPhase(a, 'synced');
 
 		// She invites Bernd; he accepts the link on his device.
 		await a.goto('/settings');
@@ -110,7 +88,7 @@ describe('two devices syncing through the server', () => {
 		await b.getByLabel('Passwort', { exact: true }).fill(PASSWORD);
 		await b.getByLabel('Passwort wiederholen', { exact: true }).fill(PASSWORD);
 		await b.getByRole('button', { name: 'Konto anlegen und beitreten' }).click();
-		await until(b, 'synced');
+		await untilPhase(b, 'synced');
 
 		// Anna creates a company; it reaches Bernd.
 		await a.goto('/');
@@ -118,7 +96,7 @@ describe('two devices syncing through the server', () => {
 		await waitFor(async () => expect(await a.getByLabel('Firma', { exact: true }).isVisible()).toBe(true));
 		await fill(a, 'Firma', 'Hartmann Logistik GmbH');
 		await fill(a, 'Straße', 'Industriestraße 7');
-		await until(a, 'synced');
+		await untilPhase(a, 'synced');
 		const contactPath = new URL(a.url()).pathname;
 		await b.goto('/');
 		const row = b.locator('#contact-list [role=option] a.name', { hasText: 'Hartmann Logistik GmbH' });
@@ -130,8 +108,8 @@ describe('two devices syncing through the server', () => {
 		// Both go offline and edit the same contact: different fields, and the same field.
 		await anna.context.setOffline(true);
 		await bernd.context.setOffline(true);
-		await until(a, 'offline');
-		await until(b, 'offline');
+		await untilPhase(a, 'offline');
+		await untilPhase(b, 'offline');
 		await fill(a, 'Ort', 'Köln');
 		await fill(a, 'Straße', 'Am Hafen 1');
 		await fill(b, 'PLZ', '50667');
@@ -142,8 +120,8 @@ describe('two devices syncing through the server', () => {
 		// Back online: both converge on one contact.
 		await anna.context.setOffline(false);
 		await bernd.context.setOffline(false);
-		await until(a, 'synced', 30_000);
-		await until(b, 'synced', 30_000);
+		await untilPhase(a, 'synced', 30_000);
+		await untilPhase(b, 'synced', 30_000);
 		for (const page of [a, b]) {
 			await waitFor(async () => expect(await value(page, 'Ort')).toBe('Köln'), { timeout: 15_000 });
 			await waitFor(async () => expect(await value(page, 'PLZ')).toBe('50667'), { timeout: 15_000 });

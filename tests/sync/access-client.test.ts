@@ -5,8 +5,8 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { uuidv7, type ContactId } from '../../src/lib/domain';
-import { Rig, waitFor, type Device } from './helpers';
+import { uuidv7 } from '../../src/lib/domain';
+import { createCompany, Rig, waitFor } from './helpers';
 
 let rig: Rig;
 beforeEach(async () => {
@@ -15,12 +15,6 @@ beforeEach(async () => {
 afterEach(async () => {
 	await rig.stop();
 });
-
-async function createCompany(device: Device, name: string): Promise<ContactId> {
-	const result = await device.store.createContact('company', { fields: { companyName: name } });
-	if (!result.ok || !result.id) throw new Error('create failed');
-	return result.id;
-}
 
 describe('rights on devices', () => {
 	it('lets a reader see a contact but not change it, and drops it from their device once revoked', async () => {

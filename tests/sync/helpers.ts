@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { WebSocket } from 'ws';
+import type { ContactId } from '../../src/lib/domain';
 import { KontorStore } from '../../src/lib/store';
 import {
 	SyncClient,
@@ -156,4 +157,11 @@ export async function waitFor(
 		if (Date.now() > end) expect.fail(describe());
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
+}
+
+/** A company named `name`, created on `device`'s store. */
+export async function createCompany(device: Device, name: string): Promise<ContactId> {
+	const result = await device.store.createContact('company', { fields: { companyName: name } });
+	if (!result.ok || !result.id) throw new Error('create failed');
+	return result.id;
 }

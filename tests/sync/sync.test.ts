@@ -6,7 +6,7 @@ import { newGroupId, parseContactId, type ContactId } from '../../src/lib/domain
 import { decodeServerFrame, encodeClientMessage, type ServerMessage } from '../../src/lib/sync/protocol';
 import { StorageError } from '../../src/lib/store';
 import { SyncClient } from '../../src/lib/sync/sync-client';
-import { Rig, waitFor, wsConnect, type Device } from './helpers';
+import { createCompany, Rig, waitFor, wsConnect, type Device } from './helpers';
 
 let rig: Rig;
 
@@ -17,12 +17,6 @@ beforeEach(async () => {
 afterEach(async () => {
 	await rig.stop();
 });
-
-async function createCompany(device: Device, name: string): Promise<ContactId> {
-	const result = await device.store.createContact('company', { fields: { companyName: name } });
-	if (!result.ok || !result.id) throw new Error('create failed');
-	return result.id;
-}
 
 async function companyName(device: Device, id: ContactId): Promise<string | undefined> {
 	return (await device.store.loadContact(id))?.companyName;

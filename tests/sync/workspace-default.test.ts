@@ -7,7 +7,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessInfo, ContactId } from '../../src/lib/domain';
 import { createAccountClient } from '../../src/lib/sync/account-client';
-import { Rig, type Device, type TestAccount } from './helpers';
+import { createCompany, Rig, type TestAccount } from './helpers';
 
 let rig: Rig;
 
@@ -18,12 +18,6 @@ beforeEach(async () => {
 afterEach(async () => {
 	await rig.stop();
 });
-
-async function createCompany(device: Device, name: string): Promise<ContactId> {
-	const result = await device.store.createContact('company', { fields: { companyName: name } });
-	if (!result.ok || !result.id) throw new Error('create failed');
-	return result.id;
-}
 
 /** The rights the server keeps for a contact. */
 async function serverAccess(account: TestAccount, id: ContactId): Promise<AccessInfo> {
