@@ -826,6 +826,19 @@ export class KontorStore {
 		return value && typeof value === 'object' ? (value as Record<string, number>) : {};
 	}
 
+	/** The rights of several contacts as the server last sent them; contacts without known rights are left out. */
+	async accessOfMany(docIds: readonly string[]): Promise<Map<string, AccessInfo>> {
+		const db = this.#db;
+		return this.#guard(async () => {
+			const records = await db.transaction('r', db.updates, () => whereAnyOf(db.updates, 'docId', docIds));
+			const found = new Map<string, AccessInfo>();
+			for (const r of records.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
+				if (r.access) found.set(r.docId, r.access);
+			}
+			return found;
+		});
+	}
+
 	/** A contact's rights as the server last sent them; null when not known (yet). */
 	async accessOf(docId: string): Promise<AccessInfo | null> {
 		return this.#guard(async () => {

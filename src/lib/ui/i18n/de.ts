@@ -67,6 +67,8 @@ export const de = {
 	'contact.sectionPersons': 'Ansprechpartner',
 	'contact.addPerson': 'Ansprechpartner hinzufügen',
 	'contact.noPersons': 'Noch keine Ansprechpartner.',
+	'list.readOnlyBadge': 'nur lesen',
+	'list.readOnlyLabel': '(nur Lesezugriff)',
 	'contact.hiddenPersonOne': '1 verborgener Ansprechpartner: Sie haben keinen Zugriff auf ihn.',
 	'contact.hiddenPersons': '{count} verborgene Ansprechpartner: Sie haben keinen Zugriff auf sie.',
 	'contact.unnamed': '(ohne Namen)',

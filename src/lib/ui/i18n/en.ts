@@ -66,6 +66,8 @@ export const en: Record<MessageKey, string> = {
 	'contact.sectionPersons': 'Contact persons',
 	'contact.addPerson': 'Add contact person',
 	'contact.noPersons': 'No contact persons yet.',
+	'list.readOnlyBadge': 'read only',
+	'list.readOnlyLabel': '(read-only access)',
 	'contact.hiddenPersonOne': '1 hidden contact person: you have no access to them.',
 	'contact.hiddenPersons': '{count} hidden contact persons: you have no access to them.',
 	'contact.unnamed': '(no name)',

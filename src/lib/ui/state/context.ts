@@ -2,6 +2,7 @@ import { getContext, setContext } from 'svelte';
 import type { KontorStore } from '$lib/store';
 import type { ContactListModel } from './contact-list.svelte';
 import type { GroupsModel } from './groups.svelte';
+import type { ListAccessModel } from './list-access.svelte';
 import type { SyncModel } from './sync.svelte';
 
 /** What the app shell hands to its pages once the device database is open. */
@@ -11,6 +12,8 @@ export interface Session {
 	groups: GroupsModel;
 	/** Sync status and the account actions. */
 	sync: SyncModel;
+	/** Which listed contacts the user may only read. */
+	listAccess: ListAccessModel;
 }
 
 const KEY = Symbol('kontor-session');
