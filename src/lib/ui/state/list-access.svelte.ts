@@ -1,3 +1,4 @@
+/* eslint-disable svelte/prefer-svelte-reactivity -- the rights map is replaced whole, never mutated after publishing; the set is private bookkeeping */
 import { permission, type AccessInfo } from '$lib/domain';
 import type { KontorStore, StoreChange } from '$lib/store';
 import { handleError } from './handle-error';
