@@ -345,7 +345,12 @@ export class SyncHub {
 			return;
 		}
 		if (fresh) {
-			connection.send({ ...welcome, following: documents });
+			// What follows is what this user may read: the count tells nothing of the others.
+			const readable =
+				auth.role === 'admin'
+					? documents
+					: (await storage.documentRights(workspaceId)).filter((a) => canRead(connection.reader, a)).length;
+			connection.send({ ...welcome, following: readable });
 			await this.#sendSnapshots(connection, workspaceId);
 		} else {
 			connection.send({ ...welcome, following: head - cursor });

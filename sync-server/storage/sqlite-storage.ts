@@ -282,6 +282,9 @@ function prepareStatements(db: Db) {
 		documentCount: db.prepare<[string], { n: number }>(
 			'SELECT COUNT(*) AS n FROM documents WHERE workspace_id = ? AND purged_at IS NULL'
 		),
+		documentRights: db.prepare<[string], { ownerId: string; access: string }>(
+			'SELECT owner_id AS ownerId, access FROM documents WHERE workspace_id = ? AND purged_at IS NULL'
+		),
 		children: db.prepare<[string], { docId: string; parentId: string; ownerId: string; access: string }>(
 			`SELECT doc_id AS docId, parent_id AS parentId, owner_id AS ownerId, access FROM documents
 			 WHERE workspace_id = ? AND parent_id IS NOT NULL AND purged_at IS NULL`
@@ -577,6 +580,10 @@ function sqliteStorage(db: Db): Storage {
 		documents: async (workspaceId, afterDocId, limit) =>
 			s.documents.all(workspaceId, afterDocId, limit).map(toDocument),
 		documentCount: async (workspaceId) => s.documentCount.get(workspaceId)?.n ?? 0,
+		documentRights: async (workspaceId) =>
+			s.documentRights
+				.all(workspaceId)
+				.map(({ ownerId, access }) => ({ ownerId, ...(JSON.parse(access) as Omit<AccessInfo, 'ownerId'>) })),
 		children: async (workspaceId, parentId) =>
 			(parentId === undefined ? s.children.all(workspaceId) : s.childrenOf.all(workspaceId, parentId)).map(
 				({ docId, parentId: parent, ownerId, access }) => ({

@@ -196,6 +196,8 @@ export interface Storage {
 	documents(workspaceId: string, afterDocId: string, limit: number): Promise<DocumentRecord[]>;
 	/** Documents not purged. */
 	documentCount(workspaceId: string): Promise<number>;
+	/** The rights of every document not purged (to count what a user may read). */
+	documentRights(workspaceId: string): Promise<AccessInfo[]>;
 	/** Documents not purged that are listed under another (all of the workspace, or under `parentId`). */
 	children(workspaceId: string, parentId?: string): Promise<ChildRecord[]>;
 	/** The record an earlier push with this id produced, if any (idempotent pushes). */

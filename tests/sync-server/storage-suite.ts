@@ -385,6 +385,9 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 				expect(Array.from(log[1]?.update ?? [])).toEqual([1, 2, 3]);
 				expect(await storage.documentCount(ws.id)).toBe(1);
 				expect((await storage.documents(ws.id, '', 10)).map((d) => d.docId)).toEqual(['doc-b']);
+				expect(await storage.documentRights(ws.id)).toEqual([
+					{ ownerId: admin.id, everyone: 'edit', users: {} }
+				]);
 				expect(await storage.purge({ ...input, serverTime: T0 + 9999 })).toEqual(record);
 				expect(await storage.logCount(ws.id)).toBe(4);
 				// An edit arriving late never brings the state back.

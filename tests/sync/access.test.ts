@@ -281,6 +281,10 @@ describe('owner and workspace default', () => {
 		// Fresh devices: a snapshot for who may read, none for Clara.
 		const cFresh = await Wire.connect(c);
 		expect(cFresh.received.filter((m) => m.type === 'snapshot')).toEqual([]);
+		// Nor does the count of what follows tell her how many contacts there are.
+		expect(cFresh.received.find((m) => m.type === 'welcome')).toMatchObject({ following: 0 });
+		const bFresh = await Wire.connect(b);
+		expect(bFresh.received.find((m) => m.type === 'welcome')).toMatchObject({ following: 1 });
 		const aFresh = await Wire.connect(admin);
 		const snapshot = await aFresh.find('snapshot', (m) => m.docId === x.id);
 		expect(fieldsOf(snapshot.update)).toEqual({ companyName: 'Geheim GmbH', city: 'Bonn' });
