@@ -16,14 +16,20 @@ afterEach(async () => {
 	await rig.stop();
 });
 
+/** The admin and a member, each with a device online. */
+async function team() {
+	const admin = await rig.admin();
+	const member = await rig.member(admin, 'Ben Berger', 'ben@example.com');
+	const a = await rig.device(admin);
+	const b = await rig.device(member);
+	a.online();
+	b.online();
+	return { admin, member, a, b };
+}
+
 describe('rights on devices', () => {
 	it('lets a reader see a contact but not change it, and drops it from their device once revoked', async () => {
-		const admin = await rig.admin();
-		const member = await rig.member(admin, 'Ben Berger', 'ben@example.com');
-		const a = await rig.device(admin);
-		const b = await rig.device(member);
-		a.online();
-		b.online();
+		const { admin, member, a, b } = await team();
 		const id = await createCompany(a, 'Geheim GmbH');
 		await a.synced();
 		await waitFor(async () => (await b.store.loadContact(id)) !== null);
@@ -66,12 +72,7 @@ describe('rights on devices', () => {
 	});
 
 	it('refuses a change of rights by a member who is neither owner nor admin', async () => {
-		const admin = await rig.admin();
-		const member = await rig.member(admin, 'Ben Berger', 'ben@example.com');
-		const a = await rig.device(admin);
-		const b = await rig.device(member);
-		a.online();
-		b.online();
+		const { admin, member, a, b } = await team();
 		const id = await createCompany(a, 'Anna GmbH');
 		await a.synced();
 		await waitFor(async () => (await b.store.loadContact(id)) !== null);
@@ -91,12 +92,7 @@ describe('rights on devices', () => {
 
 describe('hidden contact persons', () => {
 	it('counts the contact persons a user may not see under a contact they see, live and on resume', async () => {
-		const admin = await rig.admin();
-		const member = await rig.member(admin, 'Ben Berger', 'ben@example.com');
-		const a = await rig.device(admin);
-		const b = await rig.device(member);
-		a.online();
-		b.online();
+		const { admin, member, a, b } = await team();
 		const company = await createCompany(a, 'Offen GmbH');
 		const created = await a.store.createContact('person', {
 			fields: { lastName: 'Geheim', parentId: company }
@@ -133,12 +129,7 @@ describe('hidden contact persons', () => {
 
 describe('a device far behind', () => {
 	it('drops what the snapshots leave out: contacts deleted or no longer readable while it was away', async () => {
-		const admin = await rig.admin();
-		const member = await rig.member(admin, 'Ben Berger', 'ben@example.com');
-		const a = await rig.device(admin);
-		const b = await rig.device(member);
-		a.online();
-		b.online();
+		const { admin, a, b } = await team();
 		const hidden = await createCompany(a, 'Bald Privat GmbH');
 		const deleted = await createCompany(a, 'Bald Weg GmbH');
 		const kept = await createCompany(a, 'Bleibt GmbH');
@@ -177,12 +168,7 @@ describe('a device far behind', () => {
 
 describe('deleting a contact', () => {
 	it('stays deleted on every device, also on one that changed it offline', async () => {
-		const admin = await rig.admin();
-		const member = await rig.member(admin, 'Ben Berger', 'ben@example.com');
-		const a = await rig.device(admin);
-		const b = await rig.device(member);
-		a.online();
-		b.online();
+		const { admin, member, a, b } = await team();
 		const id = await createCompany(a, 'Weg GmbH');
 		await a.synced();
 		await waitFor(async () => (await b.store.loadContact(id)) !== null);
