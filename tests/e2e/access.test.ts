@@ -6,7 +6,7 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fill, heading, startAppServer, untilPhase } from './app';
+import { fill, heading, setUpTeam, startAppServer, untilPhase } from './app';
 import { launchBrowser, newAppPage, waitFor, type AppPage } from './browser';
 
 const PASSWORD = 'Kontor-Test-2026';
@@ -115,29 +115,7 @@ describe('rights and deletion between two members', () => {
 		a = anna.page;
 		b = bernd.page;
 
-		await a.goto('/');
-		await untilPhase(a, 'local');
-		await a.getByRole('link', { name: 'Server einrichten' }).click();
-		await a.getByLabel('Ihr Name', { exact: true }).fill('Anna Admin');
-		await a.getByLabel('E-Mail-Adresse', { exact: true }).fill('anna@example.com');
-		await a.getByLabel('Passwort', { exact: true }).fill(PASSWORD);
-		await a.getByLabel('Passwort wiederholen', { exact: true }).fill(PASSWORD);
-		await a.getByLabel('Name des Arbeitsbereichs', { exact: true }).fill('Muster GmbH');
-		await a.getByRole('button', { name: 'Konto anlegen' }).click();
-		await untilPhase(a, 'synced');
-
-		await a.goto('/settings');
-		await a.getByLabel('E-Mail-Adresse', { exact: true }).fill('bernd@example.com');
-		await a.getByRole('button', { name: 'Einladungslink erstellen' }).click();
-		const link = a.getByLabel('Einladungslink', { exact: true });
-		await waitFor(async () => expect(await link.inputValue()).toContain('/invite#'));
-		await b.goto(await link.inputValue());
-		await visible(b.getByText('Einladung in den Arbeitsbereich Muster GmbH'));
-		await b.getByLabel('Ihr Name', { exact: true }).fill('Bernd Berger');
-		await b.getByLabel('Passwort', { exact: true }).fill(PASSWORD);
-		await b.getByLabel('Passwort wiederholen', { exact: true }).fill(PASSWORD);
-		await b.getByRole('button', { name: 'Konto anlegen und beitreten' }).click();
-		await untilPhase(b, 'synced');
+		await setUpTeam(a, b, PASSWORD);
 	});
 
 	afterAll(async () => {

@@ -59,3 +59,35 @@ export async function fill(page: Page, label: string, value: string): Promise<vo
 export async function heading(page: Page): Promise<string> {
 	return (await page.locator('article.contact h1').textContent()) ?? '';
 }
+
+/**
+ * Anna sets the server up through "Server einrichten" (workspace "Muster GmbH") on page `a` and
+ * invites Bernd, who accepts the link on page `b`; returns once both devices are synchronised.
+ */
+export async function setUpTeam(a: Page, b: Page, password: string): Promise<void> {
+	await a.goto('/');
+	await untilPhase(a, 'local');
+	await a.getByRole('link', { name: 'Server einrichten' }).click();
+	await a.getByLabel('Ihr Name', { exact: true }).fill('Anna Admin');
+	await a.getByLabel('E-Mail-Adresse', { exact: true }).fill('anna@example.com');
+	await a.getByLabel('Passwort', { exact: true }).fill(password);
+	await a.getByLabel('Passwort wiederholen', { exact: true }).fill(password);
+	await a.getByLabel('Name des Arbeitsbereichs', { exact: true }).fill('Muster GmbH');
+	await a.getByRole('button', { name: 'Konto anlegen' }).click();
+	await untilPhase(a, 'synced');
+
+	await a.goto('/settings');
+	await a.getByLabel('E-Mail-Adresse', { exact: true }).fill('bernd@example.com');
+	await a.getByRole('button', { name: 'Einladungslink erstellen' }).click();
+	const link = a.getByLabel('Einladungslink', { exact: true });
+	await waitFor(async () => expect(await link.inputValue()).toContain('/invite#'));
+	await b.goto(await link.inputValue());
+	await waitFor(async () =>
+		expect(await b.getByText('Einladung in den Arbeitsbereich Muster GmbH').count()).toBe(1)
+	);
+	await b.getByLabel('Ihr Name', { exact: true }).fill('Bernd Berger');
+	await b.getByLabel('Passwort', { exact: true }).fill(password);
+	await b.getByLabel('Passwort wiederholen', { exact: true }).fill(password);
+	await b.getByRole('button', { name: 'Konto anlegen und beitreten' }).click();
+	await untilPhase(b, 'synced');
+}

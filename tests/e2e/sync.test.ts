@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fill, heading, startAppServer, untilPhase } from './app';
+import { fill, heading, setUpTeam, startAppServer, untilPhase } from './app';
 import { launchBrowser, newAppPage, waitFor, type AppPage } from './browser';
 
 const PASSWORD = 'Kontor-Test-2026';
@@ -62,33 +62,8 @@ describe('two devices syncing through the server', () => {
 		const a = anna.page;
 		const b = bernd.page;
 
-		// Anna creates the first account; her device starts syncing.
-		await a.goto('/');
-		await untilPhase(a, 'local');
-		await a.getByRole('link', { name: 'Server einrichten' }).click();
-		await a.getByLabel('Ihr Name', { exact: true }).fill('Anna Admin');
-		await a.getByLabel('E-Mail-Adresse', { exact: true }).fill('anna@example.com');
-		await a.getByLabel('Passwort', { exact: true }).fill(PASSWORD);
-		await a.getByLabel('Passwort wiederholen', { exact: true }).fill(PASSWORD);
-		await a.getByLabel('Name des Arbeitsbereichs', { exact: true }).fill('Muster GmbH');
-		await a.getByRole('button', { name: 'Konto anlegen' }).click();
-		await untilPhase(a, 'synced');
-
-		// She invites Bernd; he accepts the link on his device.
-		await a.goto('/settings');
-		await a.getByLabel('E-Mail-Adresse', { exact: true }).fill('bernd@example.com');
-		await a.getByRole('button', { name: 'Einladungslink erstellen' }).click();
-		const link = a.getByLabel('Einladungslink', { exact: true });
-		await waitFor(async () => expect(await link.inputValue()).toContain('/invite#'));
-		await b.goto(await link.inputValue());
-		await waitFor(async () =>
-			expect(await b.getByText('Einladung in den Arbeitsbereich Muster GmbH').count()).toBe(1)
-		);
-		await b.getByLabel('Ihr Name', { exact: true }).fill('Bernd Berger');
-		await b.getByLabel('Passwort', { exact: true }).fill(PASSWORD);
-		await b.getByLabel('Passwort wiederholen', { exact: true }).fill(PASSWORD);
-		await b.getByRole('button', { name: 'Konto anlegen und beitreten' }).click();
-		await untilPhase(b, 'synced');
+		// Anna creates the first account and invites Bernd; both devices sync.
+		await setUpTeam(a, b, PASSWORD);
 
 		// Anna creates a company; it reaches Bernd.
 		await a.goto('/');
