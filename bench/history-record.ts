@@ -19,6 +19,7 @@ import {
 import {
 	completeEdits,
 	emptyContactFields,
+	emptyContactParts,
 	newContactId,
 	newDeviceId,
 	suggestMatchcode,
@@ -90,7 +91,7 @@ function createDoc(fixture: HistoryFixture): Y.Doc {
 		...contact.channels.map((channel): ContactEdit => ({ type: 'addChannel', channel })),
 		...contact.groups.map((group): ContactEdit => ({ type: 'addGroup', id: group }))
 	];
-	const blank: Contact = { id, ...emptyContactFields(contact.kind), channels: [], groups: [] };
+	const blank: Contact = { id, ...emptyContactFields(contact.kind), ...emptyContactParts() };
 	const checked = validateEdits(blank, edits);
 	if (!checked.ok) throw new Error(`The fixture contact is invalid: ${checked.error}`);
 	const doc = newContactDoc(id);

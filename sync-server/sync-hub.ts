@@ -39,6 +39,7 @@ import { WORKSPACE_DOC_ID, type FieldChange } from '../src/lib/crdt';
 import {
 	EMPTY_ENTRIES,
 	type ChildRecord,
+	type DocReference,
 	type DocumentRecord,
 	type LogRecord,
 	type Storage
@@ -528,7 +529,9 @@ export class SyncHub {
 			entries: encodeEntries(entries),
 			state: applied.state,
 			access,
-			parentId: applied.parentId
+			parentId: applied.parentId,
+			// Written only when they changed: most edits leave them as they are.
+			...(doc && sameReferences(doc.references, applied.references) ? {} : { references: applied.references })
 		});
 		connection.send(this.#ack(push.id, record, auth));
 		const parents = [doc?.parentId ?? null, applied.parentId].filter((p): p is string => p !== null);
@@ -698,6 +701,11 @@ export class SyncHub {
 			return connection.error('forbidden', 'only the owner or an admin may delete this contact', message.id);
 		}
 		if (doc.purgedAt) return connection.error('purged', 'this contact was deleted already', message.id);
+		// The reference index: contact persons under it, customers naming it as invoice recipient ...
+		// The device resolves what its user can see first; what remains (or is hidden) blocks.
+		if ((await storage.referrers(workspaceId, message.docId)).length > 0) {
+			return connection.error('referenced', 'other contacts or documents refer to this contact', message.id);
+		}
 		const serverTime = now();
 		const record = await storage.purge({
 			workspaceId,
@@ -792,4 +800,9 @@ function toBytes(data: RawData): Uint8Array {
 
 function refuse(socket: Duplex, status: number, text: string): void {
 	socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** True when two lists of references name the same things in the same order. */
+function sameReferences(a: readonly DocReference[], b: readonly DocReference[]): boolean {
+	return a.length === b.length && a.every((r, i) => r.kind === b[i]?.kind && r.docId === b[i]?.docId);
 }

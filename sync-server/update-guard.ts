@@ -15,6 +15,7 @@
 import { Worker } from 'node:worker_threads';
 import type { JobOutcome, UpdateJob } from './update-jobs.mjs';
 import { checkStateVectorStructure, DEFAULT_MAX_UPDATE_BYTES, inspectUpdate } from './update-structure';
+import type { DocReference } from './storage/storage';
 
 export { checkStateVectorStructure, checkUpdateStructure } from './update-structure';
 
@@ -35,8 +36,11 @@ export interface GuardOptions {
 }
 
 export type ApplyResult =
-	/** `parentId`: the document's `fields.parentId` after the update (a contact person's company). */
-	| { ok: true; state: Uint8Array; changed: boolean; parentId: string | null }
+	/**
+	 * `parentId`: the document's `fields.parentId` after the update (a contact person's company);
+	 * `references`: what else it points at (see DocReference).
+	 */
+	| { ok: true; state: Uint8Array; changed: boolean; parentId: string | null; references: DocReference[] }
 	| { ok: false; reason: 'size' | 'structure' | 'invalid' | 'timeout' | 'memory' };
 
 export type DiffResult =

@@ -14,7 +14,7 @@ import * as Y from 'yjs';
 /**
  * @typedef {{ kind: 'apply', state: Uint8Array | null, update: Uint8Array }
  *   | { kind: 'diff', state: Uint8Array | null, stateVector: Uint8Array }} UpdateJob
- * @typedef {{ ok: true, state: Uint8Array, changed: boolean, parentId: string | null }
+ * @typedef {{ ok: true, state: Uint8Array, changed: boolean, parentId: string | null, references: { kind: string, docId: string }[] }
  *   | { ok: true, update: Uint8Array, stateVector: Uint8Array }
  *   | { ok: false, message: string }} JobOutcome
  * @typedef {{ seq: number, firstToken: number, jobs: UpdateJob[] }} JobBatch
@@ -63,13 +63,20 @@ export function runUpdateJob(job) {
 	const before = Y.encodeStateAsUpdate(doc);
 	Y.applyUpdate(doc, job.update);
 	const state = Y.encodeStateAsUpdate(doc);
-	// The contact it is listed under, so the server can tell who cannot see some contact persons.
-	const parent = doc.getMap('fields').get('parentId');
+	// The contact it is listed under, so the server can tell who cannot see some contact persons,
+	// and what else it points at (a customer's different invoice recipient), for the reference index.
+	const fields = doc.getMap('fields');
+	const parent = fields.get('parentId');
+	const recipient = doc.getMap('customer').get('invoiceRecipientId');
 	return {
 		ok: true,
 		state,
 		changed: !sameBytes(before, state),
-		parentId: typeof parent === 'string' ? parent : null
+		parentId: typeof parent === 'string' ? parent : null,
+		references:
+			fields.get('isCustomer') === true && typeof recipient === 'string' && recipient !== ''
+				? [{ kind: 'invoiceRecipient', docId: recipient }]
+				: []
 	};
 }
 

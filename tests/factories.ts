@@ -4,6 +4,7 @@
  */
 import {
 	emptyContactFields,
+	emptyContactParts,
 	newChannelId,
 	newContactId,
 	type Channel,
@@ -69,8 +70,7 @@ export function makeContact(overrides: Partial<Contact> = {}): Contact {
 		zip: '10115',
 		city: 'Berlin',
 		id: newContactId(),
-		channels: [],
-		groups: [],
+		...emptyContactParts(),
 		...overrides
 	};
 }
@@ -176,6 +176,7 @@ export function randomContact(rng: Rng, overrides: Partial<Contact> = {}): Conta
 		city,
 		matchcode: pick(rng, ['', 'MUELLER', 'KUNDE 4711']),
 		id: seededContactId(rng),
+		...emptyContactParts(),
 		channels,
 		groups: [...new Set(groups)].sort(),
 		...overrides

@@ -11,6 +11,7 @@ import {
 	EMPTY_ENTRIES,
 	EMPTY_UPDATE,
 	type AppendInput,
+	type DocReference,
 	type DocumentRecord,
 	type Invite,
 	type LogRecord,
@@ -121,7 +122,21 @@ const MIGRATIONS: readonly ((db: Db) => void)[] = [
 			CREATE INDEX documents_parent ON documents (workspace_id, parent_id) WHERE parent_id IS NOT NULL;
 		`),
 	// The rights before each change of rights, so a resuming device is told only what concerns it.
-	(db) => db.exec('ALTER TABLE log ADD COLUMN access_before TEXT')
+	(db) => db.exec('ALTER TABLE log ADD COLUMN access_before TEXT'),
+	// The reference index: what each document points at besides its parent (JSON on the document,
+	// read with it; one row each in doc_references, to find who points at a document).
+	(db) =>
+		db.exec(`
+			ALTER TABLE documents ADD COLUMN refs TEXT NOT NULL DEFAULT '[]';
+			CREATE TABLE doc_references (
+				workspace_id TEXT NOT NULL,
+				from_doc TEXT NOT NULL,
+				kind TEXT NOT NULL,
+				to_doc TEXT NOT NULL,
+				PRIMARY KEY (workspace_id, from_doc, kind, to_doc)
+			) STRICT, WITHOUT ROWID;
+			CREATE INDEX doc_references_to ON doc_references (workspace_id, to_doc);
+		`)
 ];
 
 /** The schema version this server writes; a file with a higher one came from a newer server. */
@@ -132,14 +147,18 @@ const SESSION_COLUMNS = `id, token_hash AS tokenHash, user_id AS userId, workspa
 	created_at AS createdAt, last_seen_at AS lastSeenAt, expires_at AS expiresAt, revoked_at AS revokedAt, label`;
 const INVITE_COLUMNS = `id, token_hash AS tokenHash, workspace_id AS workspaceId, role, email,
 	created_by AS createdBy, created_at AS createdAt, expires_at AS expiresAt, used_at AS usedAt, used_by AS usedBy`;
-const DOCUMENT_COLUMNS = `workspace_id AS workspaceId, doc_id AS docId, owner_id AS ownerId, access, parent_id AS parentId, state,
+const DOCUMENT_COLUMNS = `workspace_id AS workspaceId, doc_id AS docId, owner_id AS ownerId, access, parent_id AS parentId, refs, state,
 	created_at AS createdAt, updated_at AS updatedAt, purged_at AS purgedAt, purged_by AS purgedBy`;
 const LOG_COLUMNS = `workspace_id AS workspaceId, seq, kind, doc_id AS docId, push_id AS pushId, "update",
 	author_id AS authorId, device, client_time AS clientTime, server_time AS serverTime, entries,
 	access_before AS accessBefore`;
 
 /** Rows as better-sqlite3 returns them: BLOB columns arrive as Buffers. */
-type DocumentRow = Omit<DocumentRecord, 'state' | 'access'> & { state: Buffer; access: string };
+type DocumentRow = Omit<DocumentRecord, 'state' | 'access' | 'references'> & {
+	state: Buffer;
+	access: string;
+	refs: string;
+};
 type LogRow = Omit<LogRecord, 'update' | 'entries' | 'accessBefore'> & {
 	update: Buffer;
 	entries: Buffer;
@@ -157,9 +176,14 @@ function accessJson(access: AccessInfo): string {
 	return JSON.stringify({ everyone: access.everyone, users: access.users });
 }
 
-function toDocument(row: DocumentRow): DocumentRecord {
+function toDocument({ refs, ...row }: DocumentRow): DocumentRecord {
 	const { everyone, users } = JSON.parse(row.access) as Omit<AccessInfo, 'ownerId'>;
-	return { ...row, state: bytes(row.state), access: { ownerId: row.ownerId, everyone, users } };
+	return {
+		...row,
+		references: JSON.parse(refs) as DocReference[],
+		state: bytes(row.state),
+		access: { ownerId: row.ownerId, everyone, users }
+	};
 }
 
 function toLog({ accessBefore, ...row }: LogRow): LogRecord {
@@ -296,6 +320,27 @@ function prepareStatements(db: Db) {
 			`SELECT doc_id AS docId, parent_id AS parentId, owner_id AS ownerId, access FROM documents
 			 WHERE workspace_id = ? AND parent_id = ? AND purged_at IS NULL`
 		),
+		referrers: db.prepare<
+			[string, string, string, string],
+			{ kind: string; docId: string; ownerId: string; access: string }
+		>(
+			`SELECT 'contactPerson' AS kind, doc_id AS docId, owner_id AS ownerId, access FROM documents
+			 WHERE workspace_id = ? AND parent_id = ? AND purged_at IS NULL
+			 UNION ALL
+			 SELECT r.kind, r.from_doc AS docId, d.owner_id AS ownerId, d.access FROM doc_references r
+			 JOIN documents d ON d.workspace_id = r.workspace_id AND d.doc_id = r.from_doc
+			 WHERE r.workspace_id = ? AND r.to_doc = ? AND d.purged_at IS NULL
+			 ORDER BY kind, docId`
+		),
+		setRefs: db.prepare<[string, string, string]>(
+			'UPDATE documents SET refs = ? WHERE workspace_id = ? AND doc_id = ?'
+		),
+		deleteReferences: db.prepare<[string, string]>(
+			'DELETE FROM doc_references WHERE workspace_id = ? AND from_doc = ?'
+		),
+		insertReference: db.prepare<[string, string, string, string]>(
+			'INSERT OR IGNORE INTO doc_references (workspace_id, from_doc, kind, to_doc) VALUES (?, ?, ?, ?)'
+		),
 		workspaceDefault: db.prepare<[string], { value: string }>(
 			'SELECT default_access AS value FROM workspaces WHERE id = ?'
 		),
@@ -394,23 +439,27 @@ function prepareTransactions(db: Db, s: Statements) {
 	 */
 	const appendAll = (inputs: readonly AppendInput[]): LogRecord[] => {
 		const heads = new Map<string, number>();
-		const states = new Map<string, { first: AppendInput; last: AppendInput }>();
+		const states = new Map<
+			string,
+			{ first: AppendInput; last: AppendInput; references: readonly DocReference[] | undefined }
+		>();
 		const records = inputs.map((input): LogRecord => {
 			const seq = (heads.get(input.workspaceId) ?? s.head.get(input.workspaceId)?.head ?? 0) + 1;
-			const { state: _state, access: _access, parentId: _parentId, ...fields } = input;
+			const { state: _state, access: _access, parentId: _parentId, references: _refs, ...fields } = input;
 			const record: LogRecord = { ...fields, seq, kind: 'update' };
 			if (s.insertLog.run(record).changes === 0) {
 				return toLog(s.logByPushId.get(input.workspaceId, input.pushId) as LogRow);
 			}
 			heads.set(input.workspaceId, seq);
 			const key = `${input.workspaceId}\u0000${input.docId}`;
-			const doc = states.get(key);
-			if (doc) doc.last = input;
-			else states.set(key, { first: input, last: input });
+			const doc = states.get(key) ?? { first: input, last: input, references: undefined };
+			doc.last = input;
+			if (input.references) doc.references = input.references;
+			states.set(key, doc);
 			return record;
 		});
-		for (const { first, last } of states.values()) {
-			s.upsertDocument.run({
+		for (const { first, last, references } of states.values()) {
+			const written = s.upsertDocument.run({
 				workspaceId: first.workspaceId,
 				docId: first.docId,
 				ownerId: first.access.ownerId,
@@ -420,8 +469,19 @@ function prepareTransactions(db: Db, s: Statements) {
 				createdAt: first.serverTime,
 				updatedAt: last.serverTime
 			});
+			// A purged document (its row only a tombstone) takes no references, as it takes no state.
+			if (references && written.changes > 0) writeReferences(first.workspaceId, first.docId, references);
 		}
 		return records;
+	};
+	const writeReferences = (workspaceId: string, docId: string, references: readonly DocReference[]): void => {
+		s.deleteReferences.run(workspaceId, docId);
+		for (const r of references) s.insertReference.run(workspaceId, docId, r.kind, r.docId);
+		s.setRefs.run(
+			JSON.stringify(references.map(({ kind, docId: to }) => ({ kind, docId: to }))),
+			workspaceId,
+			docId
+		);
 	};
 	return {
 		createFirstAccount: db.transaction((user: User, workspace: Workspace): boolean => {
@@ -464,6 +524,7 @@ function prepareTransactions(db: Db, s: Statements) {
 			if (fresh) {
 				const { workspaceId, docId, authorId, serverTime } = input;
 				s.blankLog.run(EMPTY_UPDATE, EMPTY_ENTRIES, workspaceId, docId);
+				writeReferences(workspaceId, docId, []);
 				s.purgeDocument.run(EMPTY_UPDATE, serverTime, authorId, serverTime, workspaceId, docId);
 			}
 			return record;
@@ -592,6 +653,14 @@ function sqliteStorage(db: Db): Storage {
 					access: { ownerId, ...(JSON.parse(access) as Omit<AccessInfo, 'ownerId'>) }
 				})
 			),
+		referrers: async (workspaceId, docId) =>
+			s.referrers
+				.all(workspaceId, docId, workspaceId, docId)
+				.map(({ kind, docId: from, ownerId, access }) => ({
+					kind,
+					docId: from,
+					access: { ownerId, ...(JSON.parse(access) as Omit<AccessInfo, 'ownerId'>) }
+				})),
 		logByPushId: async (workspaceId, pushId) => {
 			const row = s.logByPushId.get(workspaceId, pushId);
 			return row ? toLog(row) : null;

@@ -72,12 +72,33 @@ export interface DocumentRecord {
 	access: AccessInfo;
 	/** The contact it is listed under (a contact person's company), as its state says. */
 	parentId: string | null;
+	/** What else it points at (an invoice recipient ...), as its state says; see `DocReference`. */
+	references: DocReference[];
 	state: Uint8Array;
 	createdAt: number;
 	updatedAt: number;
 	/** Set once the document was deleted for good: state and history are gone, this row is its tombstone. */
 	purgedAt: number | null;
 	purgedBy: string | null;
+}
+
+/**
+ * One thing a document points at besides its parent: a customer's different invoice recipient
+ * ('invoiceRecipient'); business documents will point at their contact the same way. The reference
+ * index: a document that something points at cannot be purged.
+ */
+export interface DocReference {
+	kind: string;
+	/** The document pointed at. */
+	docId: string;
+}
+
+/** Something that points at a document, with the rights of who points (to tell who may see it). */
+export interface Referrer {
+	/** 'contactPerson' for a document listed under it, else the `DocReference` kind. */
+	kind: string;
+	docId: string;
+	access: AccessInfo;
 }
 
 /** The Yjs update that changes nothing, and the encoded empty list of history entries. */
@@ -124,6 +145,11 @@ export interface AppendInput {
 	access: AccessInfo;
 	/** The contact the document is listed under after the update. */
 	parentId: string | null;
+	/**
+	 * What the document points at after the update, when that changed (or it is new); left out,
+	 * the stored references stay.
+	 */
+	references?: readonly DocReference[];
 }
 
 /** A contact listed under another, with what deciding who may see it needs. */
@@ -200,6 +226,11 @@ export interface Storage {
 	documentRights(workspaceId: string): Promise<AccessInfo[]>;
 	/** Documents not purged that are listed under another (all of the workspace, or under `parentId`). */
 	children(workspaceId: string, parentId?: string): Promise<ChildRecord[]>;
+	/**
+	 * What points at a document: documents not purged that are listed under it or name it in their
+	 * references. Deleting it is refused while there are any.
+	 */
+	referrers(workspaceId: string, docId: string): Promise<Referrer[]>;
 	/** The record an earlier push with this id produced, if any (idempotent pushes). */
 	logByPushId(workspaceId: string, pushId: string): Promise<LogRecord | null>;
 	/**
@@ -215,9 +246,9 @@ export interface Storage {
 	 */
 	setAccess(input: ServerRecordInput & { access: AccessInfo }): Promise<LogRecord>;
 	/**
-	 * Deletes the document for good, in one transaction: its state, and the updates and history of
-	 * all its log records, are emptied; a 'purge' record and the document row remain as tombstone
-	 * (id, who, when). A request id seen before changes nothing and returns the earlier record.
+	 * Deletes the document for good, in one transaction: its state, its references, and the updates
+	 * and history of all its log records, are emptied; a 'purge' record and the document row remain
+	 * as tombstone (id, who, when). A request id seen before changes nothing and returns the earlier record.
 	 */
 	purge(input: ServerRecordInput): Promise<LogRecord>;
 	/** Log records after `afterSeq`, in order, at most `limit`. */

@@ -12,6 +12,7 @@ import {
 } from '../../src/lib/crdt';
 import {
 	emptyContactFields,
+	emptyContactParts,
 	orderKeyAtEnd,
 	orderKeyForMove,
 	type Contact,
@@ -35,7 +36,7 @@ import {
 } from './helpers';
 
 function fieldsOf(contact: Contact): ContactFields {
-	const { id: _id, channels: _channels, groups: _groups, ...fields } = contact;
+	const { id: _id, channels: _channels, groups: _groups, customer: _c, supplier: _s, ...fields } = contact;
 	return fields;
 }
 
@@ -65,7 +66,7 @@ describe('initContact and readContact', () => {
 		expect(isInitialized(doc)).toBe(false);
 		initContact(doc, fieldsOf(contact));
 		expect(isInitialized(doc)).toBe(true);
-		expect(readContact(doc)).toEqual({ ...contact, channels: [], groups: [] });
+		expect(readContact(doc)).toEqual({ ...contact, ...emptyContactParts() });
 	});
 
 	it('round-trips the defaults of both kinds', () => {
@@ -75,8 +76,7 @@ describe('initContact and readContact', () => {
 			expect(readContact(doc)).toEqual({
 				id: CONTACT_ID,
 				...emptyContactFields(kind),
-				channels: [],
-				groups: []
+				...emptyContactParts()
 			});
 		}
 	});
@@ -96,8 +96,7 @@ describe('initContact and readContact', () => {
 		expect(readContact(newContactDoc(CONTACT_ID))).toEqual({
 			id: CONTACT_ID,
 			...emptyContactFields('person'),
-			channels: [],
-			groups: []
+			...emptyContactParts()
 		});
 	});
 
@@ -301,7 +300,7 @@ describe('readContact with malformed values', () => {
 			fields.set('inheritGroups', 1);
 			fields.set('archived', 'yes');
 		});
-		expect(contact).toEqual({ id: CONTACT_ID, ...emptyContactFields('person'), channels: [], groups: [] });
+		expect(contact).toEqual({ id: CONTACT_ID, ...emptyContactFields('person'), ...emptyContactParts() });
 	});
 
 	it.each([

@@ -3,6 +3,7 @@ import type { HistoryEntry } from '../../src/lib/crdt';
 import {
 	effectiveValues,
 	emptyContactFields,
+	emptyCustomerData,
 	escapeVCardText,
 	exportFileName,
 	foldVCardLine,
@@ -358,7 +359,21 @@ const fullPerson: Contact = {
 	parentId: COMPANY_ID,
 	inheritAddress: true,
 	inheritGroups: false,
-	groups: [g('kunden'), g('newsletter')]
+	groups: [g('kunden'), g('newsletter')],
+	isCustomer: true,
+	customer: {
+		...emptyCustomerData(),
+		customerNumber: 'K-10042',
+		vatId: 'DE136695976',
+		sepa: {
+			reference: 'MANDAT-2024-17',
+			signedOn: '2024-03-01',
+			accountHolder: 'Erika Mustermann',
+			iban: 'DE89370400440532013000',
+			bic: 'COBADEFFXXX'
+		},
+		discounts: { [g('schrauben')]: 7.5 }
+	}
 };
 
 function input(overrides: Partial<GdprExportInput> = {}): GdprExportInput {
@@ -410,10 +425,12 @@ describe('gdprExport', () => {
 		const out = gdprExport(input());
 		expect(out.contact.id).toBe(PERSON_ID);
 		expect(Object.keys(out.contact.fields).sort()).toEqual(Object.keys(emptyContactFields('person')).sort());
-		const { id: _id, channels: _channels, groups: _groups, ...fields } = fullPerson;
+		const { id: _id, channels: _channels, groups: _groups, customer, supplier, ...fields } = fullPerson;
 		expect(out.contact.fields).toEqual(fields);
 		expect(out.contact.fields.notes).toBe('Ruft meist vormittags an.\nRabatt: 5%, netto; Skonto \\ nein');
 		expect(out.contact.fields.parentId).toBe(COMPANY_ID);
+		expect(out.contact.customer).toEqual(customer);
+		expect(out.contact.supplier).toEqual(supplier);
 	});
 
 	it('contains every channel with all its values, in display order', () => {

@@ -126,7 +126,16 @@ describe('SQLite file', () => {
 				.all()
 				.map((row) => row.name)
 		);
-		expect(tables).toEqual(['documents', 'invites', 'log', 'memberships', 'sessions', 'users', 'workspaces']);
+		expect(tables).toEqual([
+			'doc_references',
+			'documents',
+			'invites',
+			'log',
+			'memberships',
+			'sessions',
+			'users',
+			'workspaces'
+		]);
 	});
 
 	it('refuses a file written by a newer server', async () => {

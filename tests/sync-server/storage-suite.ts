@@ -336,6 +336,60 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 				expect((await storage.document(ws.id, 'other'))?.parentId).toBe('elsewhere');
 			});
 
+			it('keeps the reference index: what each document points at, and who points at a document', async () => {
+				const access = { ownerId: admin.id, everyone: 'edit', users: {} };
+				const toCentral = [{ kind: 'invoiceRecipient', docId: 'central' }];
+				await storage.append(push(ws.id, admin.id, 'central', 1));
+				expect((await storage.document(ws.id, 'central'))?.references).toEqual([]);
+				await storage.append({ ...push(ws.id, admin.id, 'branch', 2), references: toCentral });
+				await storage.append({ ...push(ws.id, admin.id, 'person', 3), parentId: 'central' });
+				expect((await storage.document(ws.id, 'branch'))?.references).toEqual(toCentral);
+				expect(await storage.referrers(ws.id, 'central')).toEqual([
+					{ kind: 'contactPerson', docId: 'person', access },
+					{ kind: 'invoiceRecipient', docId: 'branch', access }
+				]);
+				// An append without references leaves them; one with an empty list removes them.
+				await storage.append(push(ws.id, admin.id, 'branch', 4));
+				expect((await storage.document(ws.id, 'branch'))?.references).toEqual(toCentral);
+				await storage.append({ ...push(ws.id, admin.id, 'branch', 5), references: [] });
+				expect((await storage.referrers(ws.id, 'central')).map((r) => r.docId)).toEqual(['person']);
+				// Several appends to one document in one turn: the last references given count.
+				await Promise.all([
+					storage.append({ ...push(ws.id, admin.id, 'other', 6), references: [] }),
+					storage.append({ ...push(ws.id, admin.id, 'other', 7), references: toCentral }),
+					storage.append(push(ws.id, admin.id, 'other', 8))
+				]);
+				expect((await storage.referrers(ws.id, 'central')).map((r) => r.docId)).toEqual(['person', 'other']);
+				expect(await storage.referrers(ws.id, 'nobody')).toEqual([]);
+			});
+
+			it('drops a purged document from the reference index', async () => {
+				await storage.append(push(ws.id, admin.id, 'central', 1));
+				await storage.append({
+					...push(ws.id, admin.id, 'branch', 2),
+					parentId: 'central',
+					references: [{ kind: 'invoiceRecipient', docId: 'central' }]
+				});
+				await storage.purge({
+					workspaceId: ws.id,
+					docId: 'branch',
+					pushId: 'request-purge',
+					authorId: admin.id,
+					device: 'device-a',
+					serverTime: T0 + 9000,
+					entries: EMPTY_ENTRIES
+				});
+				expect(await storage.referrers(ws.id, 'central')).toEqual([]);
+				expect((await storage.document(ws.id, 'branch'))?.references).toEqual([]);
+				// A late edit of the purged document brings no references back.
+				await storage.append({
+					...push(ws.id, admin.id, 'branch', 3),
+					references: [{ kind: 'invoiceRecipient', docId: 'central' }]
+				});
+				expect((await storage.document(ws.id, 'branch'))?.references).toEqual([]);
+				expect(await storage.referrers(ws.id, 'central')).toEqual([]);
+			});
+
 			it('changes rights with a log record that keeps the rights before, once per request id', async () => {
 				await storage.append(push(ws.id, admin.id, 'doc-a', 1));
 				const before = { ownerId: admin.id, everyone: 'edit' as const, users: {} };

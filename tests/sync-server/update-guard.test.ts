@@ -58,7 +58,13 @@ describe('update guard: well-behaved updates', () => {
 
 		const result = await guard.apply(Y.encodeStateAsUpdate(a), update);
 		Y.applyUpdate(a, update);
-		expect(result).toEqual({ ok: true, state: Y.encodeStateAsUpdate(a), changed: true, parentId: null });
+		expect(result).toEqual({
+			ok: true,
+			state: Y.encodeStateAsUpdate(a),
+			changed: true,
+			parentId: null,
+			references: []
+		});
 		expect(contentLike((result as { state: Uint8Array }).state, a)).toEqual(a.toJSON());
 	});
 
@@ -84,6 +90,21 @@ describe('update guard: well-behaved updates', () => {
 		expect(moved.ok && moved.parentId).toBe('01a22400-0000-7000-8000-00000000000a');
 	});
 
+	it("reads a customer's different invoice recipient as a reference, while the contact is a customer", async () => {
+		const recipient = '01a22400-0000-7000-8000-00000000000b';
+		const doc = new Y.Doc();
+		doc.getMap('customer').set('invoiceRecipientId', recipient);
+		const dormant = await guard.apply(null, Y.encodeStateAsUpdate(doc));
+		expect(dormant.ok && dormant.references).toEqual([]);
+		const before = Y.encodeStateVector(doc);
+		doc.getMap('fields').set('isCustomer', true);
+		const customer = await guard.apply(
+			(dormant as { state: Uint8Array }).state,
+			Y.encodeStateAsUpdate(doc, before)
+		);
+		expect(customer.ok && customer.references).toEqual([{ kind: 'invoiceRecipient', docId: recipient }]);
+	});
+
 	it('reports a delete-only update as a change, and the same update again as none', async () => {
 		const { doc, updates } = contactClient(7);
 		doc.getMap('fields').set('city', 'Berlin');
@@ -103,7 +124,8 @@ describe('update guard: well-behaved updates', () => {
 			ok: true,
 			state: (first as { state: Uint8Array }).state,
 			changed: false,
-			parentId: null
+			parentId: null,
+			references: []
 		});
 	});
 

@@ -193,4 +193,43 @@ describe('deleting a contact', () => {
 		await fresh.synced();
 		expect(await fresh.store.loadContact(id)).toBeNull();
 	});
+
+	it('waits for detached contact persons to reach the server before deleting their company', async () => {
+		const { admin, a } = await team();
+		const company = await createCompany(a, 'Hartmann Logistik GmbH');
+		const person = await a.store.createContact('person', {
+			fields: { parentId: company, lastName: 'Weber' }
+		});
+		if (!person.ok || !person.id) throw new Error('not created');
+		await a.synced();
+		// Detached on the device; the deletion goes out right after, while the edit is still pending.
+		await a.store.editContact(person.id, [{ type: 'setParent', parentId: null }]);
+		await a.client?.request({ type: 'purge', id: uuidv7(), docId: company });
+		await waitFor(async () => (await a.store.loadContact(company)) === null);
+		expect((await a.store.row(person.id))?.parentId).toBeNull();
+		expect(await rig.server.storage.referrers(admin.workspaceId, company)).toEqual([]);
+	});
+
+	it('is refused while a contact person the user cannot see is listed under the contact', async () => {
+		const { admin, a, b } = await team();
+		const company = await createCompany(b, 'Berger Bau GmbH');
+		await b.synced();
+		await waitFor(async () => (await a.store.loadContact(company)) !== null);
+		const person = await a.store.createContact('person', {
+			fields: { parentId: company, lastName: 'Geheim' }
+		});
+		if (!person.ok || !person.id) throw new Error('not created');
+		await a.synced();
+		await a.client?.request({
+			type: 'setAccess',
+			id: uuidv7(),
+			docId: person.id,
+			access: { ownerId: admin.userId, everyone: 'none', users: {} }
+		});
+		await waitFor(async () => (await b.store.hiddenChildren(company)) === 1);
+		expect(await b.store.referencesTo(company)).toEqual([]);
+		const attempt = b.client?.request({ type: 'purge', id: uuidv7(), docId: company });
+		await expect(attempt).rejects.toMatchObject({ code: 'referenced' });
+		expect((await b.store.loadContact(company))?.companyName).toBe('Berger Bau GmbH');
+	});
 });

@@ -151,20 +151,25 @@ class Contact {
 	readonly doc = new Y.Doc();
 
 	edit(field: string, value: string, device: string = crypto.randomUUID()): Push {
-		const fields = this.doc.getMap<string>('fields');
+		return this.set('fields', field, value, device);
+	}
+
+	/** Sets one value of one of the document's maps ('fields', 'customer' ...) as one push. */
+	set(map: string, key: string, value: string | boolean | null, device: string = crypto.randomUUID()): Push {
+		const target = this.doc.getMap<string | boolean | null>(map);
 		const svBefore = Y.encodeStateVector(this.doc);
-		const from = fields.get(field) ?? null;
+		const from = target.get(key) ?? null;
 		const updates: Uint8Array[] = [];
 		const capture = (update: Uint8Array): void => void updates.push(update);
 		this.doc.on('update', capture);
-		fields.set(field, value);
+		target.set(key, value);
 		this.doc.off('update', capture);
 		const entry: WireEntry = {
 			id: uuidv7(),
 			time: Date.now(),
 			author: { id: '', name: '' },
 			device,
-			changes: [{ path: ['fields', field], from, to: value }],
+			changes: [{ path: [map, key], from, to: value }],
 			svBefore,
 			client: this.doc.clientID,
 			clockEnd: Y.getState(this.doc.store, this.doc.clientID)
@@ -686,5 +691,66 @@ describe('purge', () => {
 		if (pushed.type === 'ack') expect(pushed.seq).toBeLessThan(purgedAck.type === 'ack' ? purgedAck.seq : 0);
 		else expect(pushed).toMatchObject({ type: 'error', code: 'purged' });
 		expect((await storage().document(admin.workspaceId, x.id))?.state).toEqual(EMPTY_UPDATE);
+	});
+});
+
+describe('the reference index', () => {
+	it('refuses to purge a contact that a customer names as invoice recipient, until it no longer does', async () => {
+		const { admin, b } = await team();
+		const aw = await Wire.connect(admin);
+		const bw = await Wire.connect(b);
+		const x = await created(aw, 'Zentrale Buchhaltung GmbH');
+		const customer = await created(bw, 'Filiale Nord');
+		await bw.ask(customer.set('fields', 'isCustomer', true, bw.device));
+		await bw.ask(customer.set('customer', 'invoiceRecipientId', x.id, bw.device));
+		expect((await storage().document(admin.workspaceId, customer.id))?.references).toEqual([
+			{ kind: 'invoiceRecipient', docId: x.id }
+		]);
+		expect(await storage().referrers(admin.workspaceId, x.id)).toEqual([
+			{ kind: 'invoiceRecipient', docId: customer.id, access: expect.objectContaining({ ownerId: b.userId }) }
+		]);
+		const logCount = await storage().logCount(admin.workspaceId);
+
+		const refused = purge(x.id);
+		expect(await aw.ask(refused)).toMatchObject({ type: 'error', code: 'referenced', ref: refused.id });
+		expect(await storage().logCount(admin.workspaceId)).toBe(logCount);
+		expect((await storage().document(admin.workspaceId, x.id))?.purgedAt).toBeNull();
+
+		// No longer a customer: the invoice recipient is dormant and refers to nothing.
+		await bw.ask(customer.set('fields', 'isCustomer', false, bw.device));
+		expect(await storage().referrers(admin.workspaceId, x.id)).toEqual([]);
+		const again = purge(x.id);
+		expect(await aw.ask(again)).toMatchObject({ type: 'ack', id: again.id });
+	});
+
+	it('counts contact persons the deleting user cannot see, and stops counting purged ones', async () => {
+		const { admin, b, c } = await team();
+		const bw = await Wire.connect(b);
+		const cw = await Wire.connect(c);
+		const x = await created(bw, 'Hartmann Logistik GmbH');
+		const hidden = await created(cw, 'Clara privat');
+		await cw.ask(setAccess(hidden.id, { ownerId: c.userId, everyone: 'none', users: {} }));
+		await cw.ask(hidden.set('fields', 'parentId', x.id, cw.device));
+
+		const refused = purge(x.id);
+		expect(await bw.ask(refused)).toMatchObject({ type: 'error', code: 'referenced', ref: refused.id });
+
+		// Its owner deletes the person; then nothing refers to the company any more.
+		expect(await cw.ask(purge(hidden.id))).toMatchObject({ type: 'ack' });
+		expect(await storage().referrers(admin.workspaceId, x.id)).toEqual([]);
+		expect(await bw.ask(purge(x.id))).toMatchObject({ type: 'ack' });
+	});
+
+	it('drops the references of a purged customer with it', async () => {
+		const { admin } = await team();
+		const aw = await Wire.connect(admin);
+		const x = await created(aw, 'Rechnungsempfänger AG');
+		const customer = await created(aw, 'Kunde KG');
+		await aw.ask(customer.set('fields', 'isCustomer', true, aw.device));
+		await aw.ask(customer.set('customer', 'invoiceRecipientId', x.id, aw.device));
+		expect(await aw.ask(purge(customer.id))).toMatchObject({ type: 'ack' });
+		expect((await storage().document(admin.workspaceId, customer.id))?.references).toEqual([]);
+		expect(await storage().referrers(admin.workspaceId, x.id)).toEqual([]);
+		expect(await aw.ask(purge(x.id))).toMatchObject({ type: 'ack' });
 	});
 });

@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ContactId } from '../../src/lib/domain';
+import type { ContactId, PersonReference } from '../../src/lib/domain';
 import DeleteContact from '../../src/lib/ui/contact/DeleteContact.svelte';
 import { i18n } from '../../src/lib/ui/i18n/index.svelte';
 import { setArchived } from '../../src/lib/ui/state/archive-contact';
@@ -37,9 +37,8 @@ async function setup(options: { persons?: boolean; account?: typeof ADMIN | null
 	const personIds = options.persons
 		? [await addPerson(r, 'Jonas', 'Weber'), await addPerson(r, 'Erika', 'Muster')]
 		: [];
-	const persons = await r.store.children(r.id);
 	const done = vi.fn();
-	const ondelete = async (choice: PersonsChoice) => {
+	const ondelete = async (choice: PersonsChoice, persons: readonly PersonReference[]) => {
 		const failure = await deleteContact(r.store, r.sync, r.id, persons, choice);
 		if (!failure) done();
 		return failure;
@@ -50,8 +49,8 @@ async function setup(options: { persons?: boolean; account?: typeof ADMIN | null
 	render(DeleteContact, {
 		props: {
 			name: 'Hartmann Logistik GmbH',
-			persons,
 			disabledReason: r.model.manageReason,
+			loadReferences: () => r.store.referencesTo(r.id),
 			ondelete,
 			onarchive
 		}
@@ -59,11 +58,22 @@ async function setup(options: { persons?: boolean; account?: typeof ADMIN | null
 	return { user, rig: r, personIds, done };
 }
 
+/** Opens the dialog and waits until it has checked what refers to the contact. */
+async function openDialog(
+	user: ReturnType<typeof userEvent.setup>,
+	trigger?: HTMLElement
+): Promise<HTMLElement> {
+	await user.click(trigger ?? screen.getByRole('button', { name: 'Kontakt löschen' }));
+	const dialog = screen.getByRole('dialog');
+	await waitFor(() => expect(within(dialog).queryByText(/werden geprüft/)).toBeNull());
+	return dialog;
+}
+
 describe('DeleteContact', () => {
 	it('asks in a modal dialog with focus on "Abbrechen"; Escape cancels and returns focus', async () => {
 		const { user, rig, done } = await setup();
 		const button = screen.getByRole('button', { name: 'Kontakt löschen' });
-		await user.click(button);
+		await openDialog(user, button);
 		const dialog = screen.getByRole('dialog', { name: '„Hartmann Logistik GmbH“ löschen?' });
 		expect(dialog).toHaveAttribute('aria-modal', 'true');
 		expect(dialog).toHaveAccessibleDescription(/endgültig gelöscht/);
@@ -83,7 +93,7 @@ describe('DeleteContact', () => {
 
 	it('deletes through the sync API', async () => {
 		const { user, rig, done } = await setup();
-		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await openDialog(user);
 		await user.click(screen.getByRole('button', { name: 'Endgültig löschen' }));
 		await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
 		expect(rig.api.deleteContact).toHaveBeenCalledExactlyOnceWith(rig.id);
@@ -92,7 +102,7 @@ describe('DeleteContact', () => {
 
 	it('lists the contact persons with links and detaches them before deleting', async () => {
 		const { user, rig, personIds, done } = await setup({ persons: true });
-		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await openDialog(user);
 		const dialog = screen.getByRole('dialog');
 		expect(within(dialog).getByRole('link', { name: 'Muster, Erika' })).toHaveAttribute(
 			'href',
@@ -111,7 +121,7 @@ describe('DeleteContact', () => {
 
 	it('deletes the contact persons too when asked', async () => {
 		const { user, rig, personIds } = await setup({ persons: true });
-		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await openDialog(user);
 		await user.click(screen.getByRole('radio', { name: 'Ansprechpartner ebenfalls löschen' }));
 		await user.click(screen.getByRole('button', { name: 'Endgültig löschen' }));
 		await waitFor(() => expect(rig.api.deleteContact).toHaveBeenCalledTimes(3));
@@ -122,7 +132,7 @@ describe('DeleteContact', () => {
 	it('stops at a person the server refuses, and says so', async () => {
 		const { user, rig, done } = await setup({ persons: true });
 		rig.api.deleteContact.mockResolvedValueOnce({ ok: false, error: 'forbidden' });
-		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await openDialog(user);
 		await user.click(screen.getByRole('radio', { name: 'Ansprechpartner ebenfalls löschen' }));
 		await user.click(screen.getByRole('button', { name: 'Endgültig löschen' }));
 		await waitFor(() => expect(screen.getByRole('alert')).not.toBeEmptyDOMElement());
@@ -137,7 +147,7 @@ describe('DeleteContact', () => {
 	it('shows the server refusal in German and keeps the dialog open', async () => {
 		const { user, rig, done } = await setup();
 		rig.api.deleteContact.mockResolvedValue({ ok: false, error: 'offline' });
-		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await openDialog(user);
 		await user.click(screen.getByRole('button', { name: 'Endgültig löschen' }));
 		await waitFor(() => expect(screen.getByRole('alert')).not.toBeEmptyDOMElement());
 		expect(screen.getByRole('alert')).toHaveTextContent(
@@ -150,7 +160,7 @@ describe('DeleteContact', () => {
 		const { user, rig, personIds } = await setup({ persons: true });
 		rig.api.set({ phase: 'offline' });
 		await settle();
-		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await openDialog(user);
 		await user.click(screen.getByRole('button', { name: 'Endgültig löschen' }));
 		await waitFor(() => expect(screen.getByRole('alert')).not.toBeEmptyDOMElement());
 		expect(screen.getByRole('alert')).toHaveTextContent(/nur möglich, während eine Verbindung/);
@@ -170,7 +180,7 @@ describe('DeleteContact', () => {
 
 	it('deletes without a server (the sync API deletes on this device)', async () => {
 		const { user, rig, done } = await setup({ account: null });
-		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await openDialog(user);
 		await user.click(screen.getByRole('button', { name: 'Endgültig löschen' }));
 		await waitFor(() => expect(done).toHaveBeenCalled());
 		expect(rig.api.deleteContact).toHaveBeenCalledWith(rig.id);
@@ -179,8 +189,7 @@ describe('DeleteContact', () => {
 	it('offers to archive instead when contact persons are listed, and keeps everything', async () => {
 		const { user, rig, personIds, done } = await setup({ persons: true, archive: true });
 		const trigger = screen.getByRole('button', { name: 'Kontakt löschen' });
-		await user.click(trigger);
-		const dialog = screen.getByRole('dialog');
+		const dialog = await openDialog(user, trigger);
 		const archive = within(dialog).getByRole('button', { name: 'Stattdessen archivieren' });
 		expect(archive).toHaveAccessibleDescription(/bleibt mit seinen Ansprechpartnern erhalten/);
 
@@ -203,7 +212,7 @@ describe('DeleteContact', () => {
 	it('keeps the dialog open with the reason when archiving fails', async () => {
 		const { user, rig } = await setup({ persons: true, archive: true });
 		vi.spyOn(rig.store, 'editContact').mockResolvedValueOnce({ ok: false, error: 'notFound', index: 0 });
-		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await openDialog(user);
 		await user.click(screen.getByRole('button', { name: 'Stattdessen archivieren' }));
 		await waitFor(() => expect(screen.getByRole('alert')).not.toBeEmptyDOMElement());
 		expect(screen.getByRole('dialog')).toBeInTheDocument();
@@ -212,7 +221,7 @@ describe('DeleteContact', () => {
 
 	it('offers no archive choice without contact persons, nor to who may not edit', async () => {
 		const { user } = await setup({ archive: true });
-		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await openDialog(user);
 		expect(
 			within(screen.getByRole('dialog'))
 				.getAllByRole('button')
@@ -222,7 +231,72 @@ describe('DeleteContact', () => {
 		rig?.dispose();
 		document.body.innerHTML = '';
 		await setup({ persons: true, archive: false });
-		await user.click(screen.getByRole('button', { name: 'Kontakt löschen' }));
+		await openDialog(user);
 		expect(screen.queryByRole('button', { name: 'Stattdessen archivieren' })).toBeNull();
+	});
+
+	it('lists what blocks the deletion with links and offers only archiving', async () => {
+		const { user, rig, done } = await setup({ persons: true, archive: true });
+		const braun = await rig.store.createContact('company', {
+			fields: { companyName: 'Bäckerei Braun KG', isCustomer: true },
+			edits: [{ type: 'setCustomer', values: { invoiceRecipientId: rig.id } }]
+		});
+		rig.store.addReferenceSource({
+			find: async (id) =>
+				id === rig.id
+					? [
+							{
+								kind: 'businessDocument',
+								id: 'RE-2026-0042',
+								label: 'Rechnung RE-2026-0042',
+								href: '/documents/RE-2026-0042'
+							}
+						]
+					: []
+		});
+		const dialog = await openDialog(user);
+		expect(within(dialog).getByText(/kann deshalb nicht gelöscht werden/)).toBeInTheDocument();
+		const recipients = within(dialog).getByRole('list', { name: 'Abweichender Rechnungsempfänger von' });
+		expect(within(recipients).getByRole('link', { name: 'Bäckerei Braun KG' })).toHaveAttribute(
+			'href',
+			`/contacts/${braun.ok ? braun.id : ''}`
+		);
+		const documents = within(dialog).getByRole('list', { name: 'Belege' });
+		expect(within(documents).getByRole('link', { name: 'Rechnung RE-2026-0042' })).toHaveAttribute(
+			'href',
+			'/documents/RE-2026-0042'
+		);
+		// The persons are listed, but there is nothing to choose: the contact stays.
+		expect(within(dialog).getByRole('link', { name: 'Weber, Jonas' })).toBeInTheDocument();
+		expect(within(dialog).queryByRole('radio')).toBeNull();
+		expect(
+			within(dialog)
+				.getAllByRole('button')
+				.map((b) => b.textContent)
+		).toEqual(['Abbrechen', 'Stattdessen archivieren']);
+		await user.click(within(dialog).getByRole('button', { name: 'Stattdessen archivieren' }));
+		await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+		expect((await rig.store.row(rig.id))?.archived).toBe(true);
+		expect(rig.api.deleteContact).not.toHaveBeenCalled();
+		expect(done).not.toHaveBeenCalled();
+	});
+
+	it('says so when it cannot check the references, and deletes nothing', async () => {
+		const { user, rig } = await setup();
+		vi.spyOn(rig.store, 'referencesTo').mockRejectedValueOnce(new Error('storage'));
+		const dialog = await openDialog(user);
+		expect(within(dialog).getByText(/konnten nicht geprüft werden/)).toBeInTheDocument();
+		expect(within(dialog).queryByRole('button', { name: 'Endgültig löschen' })).toBeNull();
+	});
+
+	it('explains a refusal because of references the user cannot see', async () => {
+		const { user, rig, done } = await setup();
+		rig.api.deleteContact.mockResolvedValueOnce({ ok: false, error: 'referenced' });
+		const dialog = await openDialog(user);
+		await user.click(within(dialog).getByRole('button', { name: 'Endgültig löschen' }));
+		await waitFor(() =>
+			expect(within(dialog).getByRole('alert')).toHaveTextContent(/auch solche, die Sie nicht sehen dürfen/)
+		);
+		expect(done).not.toHaveBeenCalled();
 	});
 });

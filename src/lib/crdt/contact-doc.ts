@@ -11,7 +11,13 @@ import {
 	parseGroupId,
 	sortChannels,
 	CHANNEL_KINDS,
+	emptyCustomerData,
+	emptySupplierData,
+	isIsoDate,
 	type Channel,
+	type CustomerData,
+	type SepaMandate,
+	type SupplierData,
 	type ChannelKind,
 	type Contact,
 	type ContactEdit,
@@ -26,9 +32,20 @@ import {
  * - `channels`: Y.Map<channelId, Y.Map> with kind, value, normalized, label, purpose, order. A keyed
  *   map with fractional order keys survives concurrent reordering, where delete+insert in a
  *   Y.Array would duplicate entries;
- * - `groups`: Y.Map<groupId, true> used as a set.
+ * - `groups`: Y.Map<groupId, true> used as a set;
+ * - `customer`: Y.Map of the Kunde tab's values, one key each (the SEPA mandate as one plain
+ *   object: its parts only make sense together), but for the discounts;
+ * - `discounts`: Y.Map<productGroupId, percent>, so two people setting different groups both win;
+ * - `supplier`: Y.Map of the Lieferant tab's values.
  */
-export const CONTACT_MAPS = { fields: 'fields', channels: 'channels', groups: 'groups' } as const;
+export const CONTACT_MAPS = {
+	fields: 'fields',
+	channels: 'channels',
+	groups: 'groups',
+	customer: 'customer',
+	discounts: 'discounts',
+	supplier: 'supplier'
+} as const;
 
 /** The transaction origin of edits made on this device; everything else came from storage or a peer. */
 export const LOCAL_ORIGIN = 'local';
@@ -45,6 +62,15 @@ function channelsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 }
 function groupsMap(doc: Y.Doc): Y.Map<true> {
 	return doc.getMap(CONTACT_MAPS.groups);
+}
+function customerMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap(CONTACT_MAPS.customer);
+}
+function discountsMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap(CONTACT_MAPS.discounts);
+}
+function supplierMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap(CONTACT_MAPS.supplier);
 }
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
@@ -81,7 +107,63 @@ export function readFields(doc: Y.Doc): ContactFields {
 		parentId: parseContactId(m.get('parentId')),
 		inheritAddress: bool(m.get('inheritAddress')),
 		inheritGroups: bool(m.get('inheritGroups')),
-		archived: bool(m.get('archived'))
+		archived: bool(m.get('archived')),
+		isCustomer: bool(m.get('isCustomer')),
+		isSupplier: bool(m.get('isSupplier')),
+		inheritCommercial: bool(m.get('inheritCommercial'))
+	};
+}
+
+const idOrNull = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+function readSepa(v: unknown): SepaMandate | null {
+	if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
+	const o = v as Record<string, unknown>;
+	if (typeof o.iban !== 'string' || o.iban === '') return null;
+	const signedOn = str(o.signedOn);
+	return {
+		reference: str(o.reference),
+		signedOn: isIsoDate(signedOn) ? signedOn : '',
+		accountHolder: str(o.accountHolder),
+		iban: o.iban,
+		bic: str(o.bic)
+	};
+}
+
+/** Reads the Kunde tab, checked like the fields: unknown or malformed values fall back to defaults. */
+export function readCustomer(doc: Y.Doc): CustomerData {
+	const m = customerMap(doc);
+	const d = emptyCustomerData();
+	const discounts: Record<string, number> = {};
+	discountsMap(doc).forEach((value, group) => {
+		if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 100)
+			discounts[group] = value;
+	});
+	return {
+		customerNumber: str(m.get('customerNumber')),
+		supplierNumberAtCustomer: str(m.get('supplierNumberAtCustomer')),
+		invoiceRecipientId: parseContactId(m.get('invoiceRecipientId')),
+		documentEmail: str(m.get('documentEmail')),
+		deliveryTermsId: idOrNull(m.get('deliveryTermsId')),
+		paymentTermsId: idOrNull(m.get('paymentTermsId')),
+		sepa: readSepa(m.get('sepa')),
+		collectiveInvoice: bool(m.get('collectiveInvoice')),
+		dunning: m.has('dunning') ? bool(m.get('dunning')) : d.dunning,
+		vatId: str(m.get('vatId')),
+		taxNumber: str(m.get('taxNumber')),
+		eori: str(m.get('eori')),
+		discounts
+	};
+}
+
+/** Reads the Lieferant tab. */
+export function readSupplier(doc: Y.Doc): SupplierData {
+	const m = supplierMap(doc);
+	const d = emptySupplierData();
+	return {
+		supplierNumber: str(m.get('supplierNumber'), d.supplierNumber),
+		customerNumberAtSupplier: str(m.get('customerNumberAtSupplier'), d.customerNumberAtSupplier),
+		paymentTermsId: idOrNull(m.get('paymentTermsId'))
 	};
 }
 
@@ -112,7 +194,14 @@ export function readContact(doc: Y.Doc): Contact {
 		if (c) channels.push(c);
 	});
 	const groups = [...groupsMap(doc).keys()].map(parseGroupId).filter((g) => g !== null);
-	return { id, ...readFields(doc), channels: sortChannels(channels), groups: groups.sort() };
+	return {
+		id,
+		...readFields(doc),
+		channels: sortChannels(channels),
+		groups: groups.sort(),
+		customer: readCustomer(doc),
+		supplier: readSupplier(doc)
+	};
 }
 
 /** True once the document has received its creating update (a `kind` field). */
@@ -142,6 +231,10 @@ function isNoop(doc: Y.Doc, edit: ContactEdit): boolean {
 			return channelsMap(doc).get(edit.id)?.get('order') === edit.order;
 		case 'addGroup':
 			return groupsMap(doc).get(edit.id) === true;
+		case 'setCustomer':
+		case 'setSupplier':
+			// Decided value by value in applyOne.
+			return false;
 		default:
 			return false;
 	}
@@ -180,6 +273,33 @@ function applyOne(doc: Y.Doc, edit: ContactEdit): void {
 		case 'removeGroup':
 			groupsMap(doc).delete(edit.id);
 			return;
+		case 'setCustomer': {
+			const { discounts, ...values } = edit.values;
+			const current = readCustomer(doc);
+			setChanged(customerMap(doc), values, current);
+			if (discounts) {
+				const m = discountsMap(doc);
+				setChanged(m, discounts, current.discounts);
+				for (const group of [...m.keys()]) if (!(group in discounts)) m.delete(group);
+			}
+			return;
+		}
+		case 'setSupplier':
+			setChanged(supplierMap(doc), edit.values, readSupplier(doc));
+			return;
+	}
+}
+
+/**
+ * Sets the keys whose value differs from what the document reads as now (`current`: a missing key
+ * reads as its default; objects compare by content), so nothing is rewritten.
+ */
+function setChanged(map: Y.Map<unknown>, values: object, current: object): void {
+	const now = current as Record<string, unknown>;
+	for (const [key, value] of Object.entries(values)) {
+		if (value === undefined) continue;
+		if (value === now[key] || JSON.stringify(value) === JSON.stringify(now[key])) continue;
+		map.set(key, value);
 	}
 }
 

@@ -1,3 +1,12 @@
+import type { CommercialError, CustomerData, SupplierData } from './commercial';
+import {
+	validateCustomerData,
+	validateSupplierData,
+	type CustomerCheckOptions,
+	type CustomerDataInput,
+	type CustomerField,
+	type SupplierField
+} from './commercial-validation';
 import type { ChannelId, ContactId, GroupId } from './ids';
 import type { InheritanceSource } from './inheritance';
 import { nextMatchcode } from './names';
@@ -31,13 +40,46 @@ export type ContactEdit =
 	| { type: 'removeChannel'; id: ChannelId }
 	| { type: 'moveChannel'; id: ChannelId; order: string }
 	| { type: 'addGroup'; id: GroupId }
-	| { type: 'removeGroup'; id: GroupId };
+	| { type: 'removeGroup'; id: GroupId }
+	/** Values of the Kunde tab; the others stay. Discounts, when given, replace all discounts. */
+	| { type: 'setCustomer'; values: Partial<CustomerDataInput> }
+	/** Values of the Lieferant tab; the others stay. */
+	| { type: 'setSupplier'; values: Partial<SupplierData> };
 
-const BOOLEAN_FIELDS: readonly EditableField[] = ['inheritAddress', 'inheritGroups', 'archived'];
+const BOOLEAN_FIELDS: readonly EditableField[] = [
+	'inheritAddress',
+	'inheritGroups',
+	'archived',
+	'isCustomer',
+	'isSupplier',
+	'inheritCommercial'
+];
 const LONG_TEXT_FIELDS: readonly EditableField[] = ['notes', 'profile'];
 
-/** A rejected edit: which one and why. */
-export type EditRejection = { ok: false; error: ValidationError; index: number };
+/** Why an edit was refused: a contact field's error, or a customer or supplier tab's. */
+export type EditError = ValidationError | CommercialError;
+
+/**
+ * A rejected edit: which one and why. For the Kunde and Lieferant tabs `field` names the value
+ * ("vatId", "sepa.iban", "discounts.<group>"), so the form can show the error where it belongs.
+ */
+export type EditRejection = {
+	ok: false;
+	error: EditError;
+	index: number;
+	field?: CustomerField | SupplierField;
+};
+
+/** What checking the customer tab needs beyond the contact: today, the recipients' chain. */
+export type EditCheckOptions = Pick<CustomerCheckOptions, 'today' | 'lookup' | 'federalState'>;
+
+function firstError<K extends string>(
+	errors: Partial<Record<K, CommercialError>>,
+	index: number
+): EditRejection {
+	const [field, error] = Object.entries(errors)[0] as [K, CommercialError];
+	return { ok: false, error, index, field: field as unknown as CustomerField | SupplierField };
+}
 
 function checkSet(field: EditableField, value: unknown): ValidationError | null {
 	if (BOOLEAN_FIELDS.includes(field)) return typeof value === 'boolean' ? null : 'required';
@@ -68,7 +110,8 @@ function checkChannel(
  */
 export function validateEdits(
 	contact: Contact,
-	edits: readonly ContactEdit[]
+	edits: readonly ContactEdit[],
+	options: EditCheckOptions = {}
 ): { ok: true; value: ContactEdit[] } | EditRejection {
 	const out: ContactEdit[] = [];
 	let country = contact.country;
@@ -107,6 +150,24 @@ export function validateEdits(
 				patch.label = patch.label.trim();
 			}
 			out.push({ type: 'updateChannel', id: edit.id, patch });
+		} else if (edit.type === 'setCustomer') {
+			const checked = validateCustomerData(
+				{ ...contact.customer, ...edit.values },
+				{ ...options, contactId: contact.id, country }
+			);
+			if (!checked.ok) return firstError(checked.errors, index);
+			// Only what was given is written, normalised: a concurrent edit of another value survives.
+			const values: Partial<CustomerData> = {};
+			for (const key of Object.keys(edit.values) as (keyof CustomerData)[])
+				Object.assign(values, { [key]: checked.value[key] });
+			out.push({ type: 'setCustomer', values });
+		} else if (edit.type === 'setSupplier') {
+			const checked = validateSupplierData({ ...contact.supplier, ...edit.values });
+			if (!checked.ok) return firstError(checked.errors, index);
+			const values: Partial<SupplierData> = {};
+			for (const key of Object.keys(edit.values) as (keyof SupplierData)[])
+				Object.assign(values, { [key]: checked.value[key] });
+			out.push({ type: 'setSupplier', values });
 		} else {
 			out.push(edit);
 		}

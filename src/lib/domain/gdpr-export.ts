@@ -5,6 +5,7 @@
  */
 import type { AccessLevel, AccessInfo, EveryoneLevel } from './access';
 import { preferredChannel, sortChannels } from './channels';
+import { localDate, type CustomerData, type SupplierData } from './commercial';
 import type { ContactId, GroupId } from './ids';
 import type { EffectiveValues, InheritanceSource } from './inheritance';
 import { displayName, foldGerman } from './names';
@@ -277,6 +278,9 @@ export interface GdprExport {
 		fields: ContactFields;
 		channels: Channel[];
 		groups: GdprNamed<GroupId>[];
+		/** Kunde and Lieferant tabs (bank account and tax ids included), whether or not the role is on. */
+		customer: CustomerData;
+		supplier: SupplierData;
 	};
 	effective: GdprEffective | null;
 	access: {
@@ -370,7 +374,9 @@ export function gdprExport(input: GdprExportInput): GdprExport {
 			id: contact.id,
 			fields: exportFields(contact),
 			channels: sortChannels(contact.channels).map(exportChannel),
-			groups: contact.groups.map(group)
+			groups: contact.groups.map(group),
+			customer: structuredClone(contact.customer),
+			supplier: { ...contact.supplier }
 		},
 		effective: exportEffective(input.effective, group),
 		access: {
@@ -407,12 +413,6 @@ function slug(name: string): string {
 		.replace(/[^a-z0-9]+/g, '-')
 		.replace(/^-+|-+$/g, '');
 	return text.slice(0, SLUG_MAX).replace(/-+$/, '');
-}
-
-/** The local calendar date, `YYYY-MM-DD`: the day the user sees when they save the file. */
-function localDate(now: Date): string {
-	const pad = (n: number) => String(n).padStart(2, '0');
-	return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 /**

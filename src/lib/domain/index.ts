@@ -19,3 +19,4 @@ export * from './salutation';
 export * from './birthday';
 export * from './access';
 export * from './gdpr-export';
+export * from './references';

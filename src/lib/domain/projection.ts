@@ -28,6 +28,14 @@ export interface ContactRow {
 	inheritGroups: boolean;
 	/** Archived contacts are left out of the list; rows written before archiving existed lack it. */
 	archived: boolean;
+	/** The contact's own roles (rows written before roles existed lack them). */
+	isCustomer?: boolean;
+	isSupplier?: boolean;
+	/**
+	 * The different invoice recipient of a customer (none when the contact is no customer): indexed,
+	 * so deleting a contact finds the customers that name it.
+	 */
+	invoiceRecipientId?: ContactId | null;
 	/** The contact's own values, kept so a parent's change can re-derive this row without the document. */
 	ownAddress: Address;
 	ownGroups: GroupId[];
@@ -174,6 +182,9 @@ export function projectContact(
 			inheritAddress: contact.inheritAddress,
 			inheritGroups: contact.inheritGroups,
 			archived: contact.archived,
+			isCustomer: contact.isCustomer,
+			isSupplier: contact.isSupplier,
+			invoiceRecipientId: contact.isCustomer ? contact.customer.invoiceRecipientId : null,
 			ownAddress: pickAddress(contact),
 			ownGroups: [...contact.groups],
 			phone: phone?.value ?? '',

@@ -1,3 +1,4 @@
+import { emptyCustomerData, emptySupplierData, type CustomerData, type SupplierData } from './commercial';
 import type { ChannelId, ContactId, GroupId } from './ids';
 
 export type ContactKind = 'company' | 'person';
@@ -57,6 +58,12 @@ export interface ContactFields {
 	 * restorable. The way to put away a contact that cannot be deleted (something references it).
 	 */
 	archived: boolean;
+	/** Kunde: the contact has the customer role (the Kunde tab's data counts). */
+	isCustomer: boolean;
+	/** Lieferant: the contact has the supplier role. */
+	isSupplier: boolean;
+	/** A contact person takes the customer and supplier data (and roles) of its parent ("erben"). */
+	inheritCommercial: boolean;
 }
 
 export type ContactFieldName = keyof ContactFields;
@@ -88,6 +95,17 @@ export interface Contact extends ContactFields {
 	/** Sorted by order key, then id. */
 	channels: Channel[];
 	groups: GroupId[];
+	/**
+	 * Kunde and Lieferant tabs. Kept when the role is switched off, so switching it on again brings
+	 * them back; only `isCustomer` / `isSupplier` say whether they count.
+	 */
+	customer: CustomerData;
+	supplier: SupplierData;
+}
+
+/** The parts of a contact that are not scalar fields, as a new contact has them. */
+export function emptyContactParts(): Pick<Contact, 'channels' | 'groups' | 'customer' | 'supplier'> {
+	return { channels: [], groups: [], customer: emptyCustomerData(), supplier: emptySupplierData() };
 }
 
 /** Kontaktgruppe, defined per workspace. */
@@ -119,6 +137,9 @@ export function emptyContactFields(kind: ContactKind): ContactFields {
 		parentId: null,
 		inheritAddress: false,
 		inheritGroups: false,
-		archived: false
+		archived: false,
+		isCustomer: false,
+		isSupplier: false,
+		inheritCommercial: false
 	};
 }

@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import { applyContactEdits, initContact, type JsonValue } from '../crdt';
 import {
 	emptyContactFields,
+	emptyContactParts,
 	suggestMatchcode,
 	validateChannelValue,
 	validateEdits,
@@ -27,8 +28,7 @@ export function prepareContact(
 		id,
 		...emptyContactFields(kind),
 		country: fields.country,
-		channels: [],
-		groups: []
+		...emptyContactParts()
 	};
 	const fieldEdits: ContactEdit[] = Object.entries(fields)
 		.filter(([k]) => k !== 'kind' && k !== 'parentId')

@@ -39,7 +39,12 @@ import {
 	type GroupId,
 	type InheritanceSource,
 	type ValidationError,
-	type AccessInfo
+	type AccessInfo,
+	type EditError,
+	type EditRejection,
+	type InvoiceRecipientLookup,
+	type ContactReference,
+	localDate
 } from '../domain';
 import {
 	createDatabase,
@@ -59,6 +64,7 @@ import {
 	writeProjectionBatch
 } from './projection-writer';
 import { queryKeys } from './contact-queries';
+import { contactReferences, type ReferenceSource } from './references';
 import { buildContact, derivedChannelValue, prepareContact, type EditRejectionResult } from './contact-input';
 
 /** What changed: documents that got an update, and projection rows that were rewritten. */
@@ -70,7 +76,15 @@ export interface StoreChange {
 }
 
 /** The outcome of an edit the user made; storage failures throw a `StorageError` instead. */
-export type EditResult = { ok: true } | { ok: false; error: ValidationError | 'notFound'; index: number };
+export type EditResult =
+	| { ok: true }
+	| {
+			ok: false;
+			error: EditError | 'notFound';
+			index: number;
+			/** For the Kunde and Lieferant tabs: the value the error is about. */
+			field?: EditRejection['field'];
+	  };
 
 /** An update from another device (through the sync server), with the history recorded with it. */
 export interface ReceivedItem {
@@ -161,6 +175,7 @@ export class KontorStore {
 	readonly #contacts: DocCache;
 	readonly #workspace: DocCache;
 	readonly #listeners = new Set<(change: StoreChange) => void>();
+	readonly #referenceSources = new Set<ReferenceSource>();
 	readonly #channel: BroadcastChannel | null;
 	#author = '';
 	/** The tail of this tab's edits, which run one after another (see `#serially`). */
@@ -283,6 +298,27 @@ export class KontorStore {
 		return this.#guard(() => this.#db.contacts.count());
 	}
 
+	// ---- references ----
+
+	/**
+	 * Adds a source of references to contacts (business documents, when that entity arrives), so
+	 * deleting a contact they point at is refused. Returns the function that removes it again.
+	 */
+	addReferenceSource(source: ReferenceSource): () => void {
+		this.#referenceSources.add(source);
+		return () => this.#referenceSources.delete(source);
+	}
+
+	/**
+	 * The reference index: everything on this device that points at a contact, contact persons
+	 * first, then customers naming it as invoice recipient, then what the added sources find.
+	 */
+	async referencesTo(id: ContactId): Promise<ContactReference[]> {
+		const own = await this.#guard(() => contactReferences(this.#db, id));
+		const found = await Promise.all([...this.#referenceSources].map((source) => source.find(id)));
+		return [...own, ...found.flat()];
+	}
+
 	// ---- contacts (documents) ----
 
 	/** The contact's own values, from its document; null when it does not exist on this device. */
@@ -386,7 +422,10 @@ export class KontorStore {
 		const entry = await this.#guard(() => this.#contacts.get(id));
 		if (!isInitialized(entry.doc)) return { ok: false, error: 'notFound', index: 0 };
 		const contact = readContact(entry.doc);
-		const checked = validateEdits(contact, edits);
+		const checked = validateEdits(contact, edits, {
+			today: localDate(new Date()),
+			lookup: await this.#recipientChain(id, edits)
+		});
 		if (!checked.ok) return checked;
 		for (const [index, edit] of checked.value.entries()) {
 			if (edit.type !== 'setParent') continue;
@@ -404,6 +443,29 @@ export class KontorStore {
 			move?.type === 'setParent' && move.parentId ? () => this.#checkParent(id, move.parentId) : undefined;
 		const refused = await this.#persist(this.#contacts, entry, captured, true, verify);
 		return refused ? { ok: false, error: refused, index: Math.max(0, moveAt) } : { ok: true };
+	}
+
+	/**
+	 * The invoice recipient an edit sets and the recipients that follow from it, from their rows:
+	 * what checking for a missing recipient or a cycle needs. Undefined when no edit sets one.
+	 */
+	async #recipientChain(
+		id: ContactId,
+		edits: readonly ContactEdit[]
+	): Promise<InvoiceRecipientLookup | undefined> {
+		let next: ContactId | null = null;
+		for (const edit of edits)
+			if (edit.type === 'setCustomer' && edit.values.invoiceRecipientId)
+				next = parseContactId(edit.values.invoiceRecipientId);
+		if (!next) return undefined;
+		const known = new Map<ContactId, { customer: { invoiceRecipientId: ContactId | null } }>();
+		while (next && next !== id && !known.has(next)) {
+			const row: ContactRow | undefined = await this.row(next);
+			if (!row) break;
+			known.set(next, { customer: { invoiceRecipientId: row.invoiceRecipientId ?? null } });
+			next = row.invoiceRecipientId ?? null;
+		}
+		return (c) => known.get(c);
 	}
 
 	/** Refuses a parent that is unknown, the contact itself, or one of its descendants. */

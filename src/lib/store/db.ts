@@ -107,6 +107,9 @@ export function createDatabase(name: string, durability: 'strict' | 'relaxed' = 
 		.upgrade(async (tx) => {
 			await tx.table<MetaRecord>('meta').delete('syncCursor');
 		});
+	// Customers are found by their different invoice recipient (the reference index of deletion).
+	// Rows from before had no invoice recipients, so the index starts complete without a rebuild.
+	db.version(6).stores({ contacts: 'key, &id, parentId, invoiceRecipientId, *filters, *tokens' });
 	return db;
 }
 

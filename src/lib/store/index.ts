@@ -1,5 +1,6 @@
 export * from './contact-store';
 export * from './errors';
+export type { ReferenceSource } from './references';
 export type { UpdateRecord } from './db';
 export type { WorkspaceEdit } from '../crdt';
 // History as the UI reads it: plain data and pure functions over it (no Yjs types reach the UI).

@@ -37,6 +37,7 @@ export type ErrorCode =
 	| 'workspace' // the device holds another workspace's data
 	| 'busy' // the server could not take the message now; resend later
 	| 'purged' // the document was deleted for good; `ref` names the push or document
+	| 'referenced' // the document cannot be deleted: other documents point at it
 	| 'internal';
 
 export type ClientMessage =
@@ -145,6 +146,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
 	'workspace',
 	'busy',
 	'purged',
+	'referenced',
 	'internal'
 ];
 

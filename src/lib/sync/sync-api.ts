@@ -66,4 +66,5 @@ export interface SyncApi {
 
 /** The outcome of a request only the server can carry out. */
 export type RequestResult =
-	{ ok: true } | { ok: false; error: 'offline' | 'forbidden' | 'purged' | 'refused' | 'storage' };
+	| { ok: true }
+	| { ok: false; error: 'offline' | 'forbidden' | 'purged' | 'referenced' | 'refused' | 'storage' };

@@ -48,7 +48,7 @@ export interface SyncNotice {
 
 /** Why a request (a change of rights, a deletion) did not go through. */
 export class SyncRequestError extends Error {
-	constructor(readonly code: 'offline' | 'forbidden' | 'purged' | 'refused') {
+	constructor(readonly code: 'offline' | 'forbidden' | 'purged' | 'referenced' | 'refused') {
 		super(`sync request: ${code}`);
 		this.name = 'SyncRequestError';
 	}
@@ -126,6 +126,8 @@ export class SyncClient {
 	#snapshotted: Set<string> | null = null;
 	/** Requests sent and not answered yet, by id. */
 	readonly #requests = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
+	/** Who waits until no local change is pending (see `#drained`). */
+	readonly #drainWaiters = new Set<() => void>();
 	#flushing = false;
 	#flushAgain = false;
 	#unsubscribe: (() => void) | null = null;
@@ -417,6 +419,26 @@ export class SyncClient {
 	#failRequests(): void {
 		for (const request of this.#requests.values()) request.reject(new SyncRequestError('offline'));
 		this.#requests.clear();
+		this.#releaseDrainWaiters();
+	}
+
+	#releaseDrainWaiters(): void {
+		for (const release of this.#drainWaiters) release();
+		this.#drainWaiters.clear();
+	}
+
+	/**
+	 * Resolves once the server has acknowledged every local change, or the connection is lost. A
+	 * deletion waits for it: the contact persons just detached must reach the server first, or it
+	 * would refuse to delete a contact they still seem to be listed under.
+	 */
+	async #drained(): Promise<void> {
+		if ((await this.#store.pendingCount()) === 0) return;
+		const drained = new Promise<void>((resolve) => this.#drainWaiters.add(resolve));
+		// Counted again now that the waiter is in: an acknowledgement may have come in between.
+		void this.#refreshPending();
+		void this.#flush();
+		await drained;
 	}
 
 	/** Moves the cursor to `seq` if that is further; returns the cursor to store (none for seq 0). */
@@ -431,11 +453,11 @@ export class SyncClient {
 	 * Resolves when the server did it; rejects with a `SyncRequestError` when it refused or the
 	 * device is not connected (a request is safe to repeat: the server acts on its id once).
 	 */
-	request(message: SyncRequest): Promise<void> {
+	async request(message: SyncRequest): Promise<void> {
+		const connected = () => this.#socket?.readyState === OPEN && this.#welcomed;
+		if (connected() && message.type === 'purge') await this.#drained();
 		const socket = this.#socket;
-		if (!socket || socket.readyState !== OPEN || !this.#welcomed) {
-			return Promise.reject(new SyncRequestError('offline'));
-		}
+		if (!socket || !connected()) throw new SyncRequestError('offline');
 		return new Promise<void>((resolve, reject) => {
 			this.#requests.set(message.id, { resolve, reject });
 			socket.send(encodeClientMessage(message));
@@ -477,7 +499,10 @@ export class SyncClient {
 		const request = this.#requests.get(error.ref);
 		if (request) {
 			this.#requests.delete(error.ref);
-			const code = error.code === 'forbidden' || error.code === 'purged' ? error.code : 'refused';
+			const code =
+				error.code === 'forbidden' || error.code === 'purged' || error.code === 'referenced'
+					? error.code
+					: 'refused';
 			request.reject(new SyncRequestError(code));
 			return;
 		}
@@ -551,6 +576,7 @@ export class SyncClient {
 	async #refreshPending(): Promise<void> {
 		try {
 			const pending = await this.#store.pendingCount();
+			if (pending === 0) this.#releaseDrainWaiters();
 			const synced = this.#caughtUp && pending === 0;
 			const refused = this.#status.phase === 'signedOut' || this.#status.phase === 'error';
 			const live = !!this.#socket && !refused;

@@ -424,6 +424,15 @@ export const de = {
 		'Der Server hat das Löschen abgelehnt: Nur der Eigentümer oder ein Administrator darf diesen Kontakt löschen.',
 	'delete.error.purged': 'Dieser Kontakt wurde bereits gelöscht.',
 	'delete.error.refused': 'Der Server hat das Löschen abgelehnt.',
+	'delete.error.referenced':
+		'Andere Kontakte oder Belege verweisen noch auf diesen Kontakt, auch solche, die Sie nicht sehen dürfen. Archivieren Sie ihn stattdessen.',
+	'delete.checking': 'Verweise auf diesen Kontakt werden geprüft …',
+	'delete.checkFailed':
+		'Die Verweise auf diesen Kontakt konnten nicht geprüft werden; es wurde nichts gelöscht.',
+	'delete.blocked': 'Dieser Kontakt wird noch verwendet und kann deshalb nicht gelöscht werden:',
+	'delete.ref.invoiceRecipient': 'Abweichender Rechnungsempfänger von',
+	'delete.ref.businessDocument': 'Belege',
+	'delete.ref.contactPerson': 'Ansprechpartner',
 	'delete.error.storage': 'Der Kontakt konnte auf diesem Gerät nicht gelöscht werden (Speicherproblem).',
 	'delete.error.detach': 'Die Ansprechpartner konnten nicht gelöst werden; es wurde nichts gelöscht.',
 	'delete.error.person': 'Ansprechpartner „{name}“: {reason} Der Kontakt selbst wurde nicht gelöscht.',

@@ -1,4 +1,4 @@
-import type { ContactId, ContactRow } from '$lib/domain';
+import type { ContactId, PersonReference } from '$lib/domain';
 import type { KontorStore } from '$lib/store';
 import type { RequestResult, SyncApi, SyncStatus } from '$lib/sync';
 import { t, type MessageKey } from '../i18n/index.svelte';
@@ -14,6 +14,7 @@ const DELETE_ERROR: Record<RequestError, MessageKey> = {
 	offline: 'delete.error.offline',
 	forbidden: 'delete.error.forbidden',
 	purged: 'delete.error.purged',
+	referenced: 'delete.error.referenced',
 	refused: 'delete.error.refused',
 	storage: 'delete.error.storage'
 };
@@ -38,7 +39,7 @@ export async function deleteContact(
 	store: KontorStore,
 	sync: { api: SyncApi; status: SyncStatus },
 	id: ContactId,
-	persons: readonly ContactRow[],
+	persons: readonly PersonReference[],
 	choice: PersonsChoice
 ): Promise<string | null> {
 	if (offline(sync.status)) return deleteErrorText('offline');
@@ -60,7 +61,7 @@ export async function deleteContact(
 			// Gone is gone: a contact someone else deleted meanwhile counts as deleted.
 			if (!result.ok && result.error !== 'purged')
 				return t('delete.error.person', {
-					name: person.displayName || t('contact.unnamed'),
+					name: person.label || t('contact.unnamed'),
 					reason: deleteErrorText(result.error)
 				});
 		}
