@@ -1,7 +1,22 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { svelteTesting } from '@testing-library/svelte/vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { findPostgresBin, POSTGRES_URL_VARIABLE } from './tests/sync-server/find-postgres.js';
+
+// The PostgreSQL tests run against the server named by KONTOR_TEST_POSTGRES_URL, else against a
+// throwaway cluster their global setup starts. Without either they are left out of the run, except
+// in CI, which always provides PostgreSQL: there the setup fails loudly instead.
+const postgresTests = ['tests/sync-server/postgres-*.test.ts'];
+const postgresAvailable = Boolean(process.env[POSTGRES_URL_VARIABLE] || findPostgresBin() || process.env.CI);
+// Vitest evaluates this file once per project: the note is printed once per run.
+const leftOutNoted = Symbol.for('kontor.postgresTestsLeftOutNoted');
+if (!postgresAvailable && process.env.VITEST && !(leftOutNoted in globalThis)) {
+	Object.defineProperty(globalThis, leftOutNoted, { value: true });
+	console.log(
+		`PostgreSQL tests left out: no ${POSTGRES_URL_VARIABLE} set and no PostgreSQL installed (initdb, pg_ctl).`
+	);
+}
 
 export default defineConfig({
 	plugins: [
@@ -49,7 +64,19 @@ export default defineConfig({
 						'tests/store/**/*.test.ts',
 						'tests/sync/**/*.test.ts',
 						'tests/sync-server/**/*.test.ts'
-					]
+					],
+					exclude: [...configDefaults.exclude, ...postgresTests]
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'postgres',
+					environment: 'node',
+					include: postgresAvailable ? postgresTests : [],
+					globalSetup: ['tests/sync-server/postgres-global-setup.ts'],
+					testTimeout: 30_000,
+					hookTimeout: 60_000
 				}
 			},
 			{
