@@ -348,14 +348,15 @@ class Run {
 		if (groups.length > 0 && roll < 0.15) {
 			const group = pick(this.rng, groups);
 			this.note(device, `remove group ${group.id}`);
-			return device.store.editWorkspace([{ type: 'removeGroup', id: group.id }]);
+			expect(await device.store.editWorkspace([{ type: 'removeGroup', id: group.id }])).toBe(true);
+			return;
 		}
 		const group =
 			groups.length > 0 && roll < 0.5
 				? { ...pick(this.rng, groups), color: pick(this.rng, COLORS) }
 				: { id: newGroupId(), name: pick(this.rng, GROUP_NAMES), color: pick(this.rng, COLORS) };
 		this.note(device, `put group ${JSON.stringify(group)}`);
-		await device.store.editWorkspace([{ type: 'putGroup', group }]);
+		expect(await device.store.editWorkspace([{ type: 'putGroup', group }])).toBe(true);
 	}
 
 	/**

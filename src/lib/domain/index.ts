@@ -20,3 +20,4 @@ export * from './birthday';
 export * from './access';
 export * from './gdpr-export';
 export * from './references';
+export * from './workspace-config';

@@ -16,6 +16,8 @@ import {
 	newWorkspaceDoc,
 	readContact,
 	readGroups,
+	readWorkspaceConfig,
+	checkWorkspaceEdit,
 	type WorkspaceEdit
 } from '../crdt';
 import {
@@ -32,6 +34,7 @@ import {
 	type ContactEdit,
 	type ContactFields,
 	type ContactGroup,
+	type WorkspaceConfig,
 	type ContactId,
 	type ContactKind,
 	type ContactRow,
@@ -489,14 +492,27 @@ export class KontorStore {
 		return this.#guard(async () => readGroups((await this.#workspace.get(WORKSPACE_DOC_ID)).doc));
 	}
 
-	editWorkspace(edits: readonly WorkspaceEdit[]): Promise<void> {
+	/** The workspace's lists (terms, product groups, status tags), defaults, salutations and texts. */
+	async workspaceConfig(): Promise<WorkspaceConfig> {
+		return this.#guard(async () => readWorkspaceConfig((await this.#workspace.get(WORKSPACE_DOC_ID)).doc));
+	}
+
+	/**
+	 * Changes the workspace settings as one change. Resolves to false, writing nothing, when an edit
+	 * is refused (an empty name, a malformed language code or key, an overlong text).
+	 */
+	editWorkspace(edits: readonly WorkspaceEdit[]): Promise<boolean> {
 		return this.#serially(() => this.#editWorkspace(edits));
 	}
 
-	async #editWorkspace(edits: readonly WorkspaceEdit[]): Promise<void> {
+	async #editWorkspace(edits: readonly WorkspaceEdit[]): Promise<boolean> {
+		const checked = edits.map(checkWorkspaceEdit);
+		if (checked.some((e) => e === null)) return false;
+		const valid = checked as WorkspaceEdit[];
 		const entry = await this.#guard(() => this.#workspace.get(WORKSPACE_DOC_ID));
-		const captured = captureEdit(entry.doc, () => applyWorkspaceEdits(entry.doc, edits, LOCAL_ORIGIN));
+		const captured = captureEdit(entry.doc, () => applyWorkspaceEdits(entry.doc, valid, LOCAL_ORIGIN));
 		if (captured) await this.#persist(this.#workspace, entry, captured, false);
+		return true;
 	}
 
 	// ---- persistence ----

@@ -4,12 +4,15 @@ import type { ContactListModel } from './contact-list.svelte';
 import type { GroupsModel } from './groups.svelte';
 import type { ListAccessModel } from './list-access.svelte';
 import type { SyncModel } from './sync.svelte';
+import type { WorkspaceConfigModel } from './workspace-config.svelte';
 
 /** What the app shell hands to its pages once the device database is open. */
 export interface Session {
 	store: KontorStore;
 	list: ContactListModel;
 	groups: GroupsModel;
+	/** Workspace lists (terms, product groups, status tags), salutations and text blocks. */
+	config: WorkspaceConfigModel;
 	/** Sync status and the account actions. */
 	sync: SyncModel;
 	/** Which listed contacts the user may only read. */
