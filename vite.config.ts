@@ -7,7 +7,16 @@ import { findPostgresBin, POSTGRES_URL_VARIABLE } from './tests/sync-server/find
 // The PostgreSQL tests run against the server named by KONTOR_TEST_POSTGRES_URL, else against a
 // throwaway cluster their global setup starts. Without either they are left out of the run, except
 // in CI, which always provides PostgreSQL: there the setup fails loudly instead.
-const postgresTests = ['tests/sync-server/postgres-*.test.ts'];
+const postgresTests = ['tests/sync-server/postgres-*.test.ts', 'tests/sync/postgres-*.test.ts'];
+// The server's own test suite runs on SQLite (unit) and again on PostgreSQL (KONTOR_TEST_STORAGE).
+// The SIGKILL test reads the SQLite file itself; killing an instance on PostgreSQL is tested in
+// tests/sync/postgres-instances.test.ts.
+const serverSuite = [
+	'tests/sync/**/*.test.ts',
+	'tests/sync-server/accounts.test.ts',
+	'tests/sync-server/http-api.test.ts'
+];
+const sqliteOnly = ['tests/sync/crash.test.ts'];
 const postgresAvailable = Boolean(process.env[POSTGRES_URL_VARIABLE] || findPostgresBin() || process.env.CI);
 // Vitest evaluates this file once per project: the note is printed once per run.
 const leftOutNoted = Symbol.for('kontor.postgresTestsLeftOutNoted');
@@ -73,7 +82,9 @@ export default defineConfig({
 				test: {
 					name: 'postgres',
 					environment: 'node',
-					include: postgresAvailable ? postgresTests : [],
+					include: postgresAvailable ? [...postgresTests, ...serverSuite] : [],
+					exclude: [...configDefaults.exclude, ...sqliteOnly],
+					env: { KONTOR_TEST_STORAGE: 'postgres' },
 					globalSetup: ['tests/sync-server/postgres-global-setup.ts'],
 					testTimeout: 30_000,
 					hookTimeout: 60_000

@@ -5,6 +5,9 @@
  * - port: `--port N` (or `--port=N`), else `PORT`, else 8787
  * - bind address: `HOST`, else 127.0.0.1 (set `HOST=0.0.0.0` to serve other devices on the network)
  * - data folder: `KONTOR_DATA_DIR`, else `./data` relative to the working directory
+ * - `DATABASE_URL=postgres://user:password@host:5432/kontor`: keep the data in PostgreSQL instead
+ *   of the SQLite file under the data folder; several instances may share the database
+ *   (`KONTOR_DATABASE_SCHEMA` picks a schema other than the search path's)
  * - built app: `KONTOR_BUILD_DIR`, else `build/` next to this folder
  * - browser origins allowed to open the sync socket: `KONTOR_ORIGINS` (comma-separated), else the
  *   address the app is served from
@@ -38,6 +41,12 @@ function readPort(argv: readonly string[], env: NodeJS.ProcessEnv): number {
 	}
 	if (env.PORT) return parsePort(env.PORT, 'PORT');
 	return DEFAULT_PORT;
+}
+
+/** The database as it may be printed: PostgreSQL at host and database, never the password. */
+function describeDatabase(url: string): string {
+	const parsed = new URL(url);
+	return `PostgreSQL ${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname}`;
 }
 
 /** The address to show people: loopback and wildcard binds are reachable as localhost. */
@@ -84,6 +93,10 @@ async function main(): Promise<void> {
 		console.warn(`No built app in ${buildDir}; run \`npm run build\` (\`npm start\` builds when needed).`);
 	}
 
+	const databaseUrl = env.DATABASE_URL || null;
+	if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+		throw new Error('DATABASE_URL must be a postgres:// address; leave it unset for the SQLite file.');
+	}
 	const origins = env.KONTOR_ORIGINS
 		? env.KONTOR_ORIGINS.split(',')
 				.map((o) => o.trim())
@@ -96,11 +109,13 @@ async function main(): Promise<void> {
 		dataDir,
 		origins,
 		publicOrigin: env.KONTOR_PUBLIC_ORIGIN || undefined,
-		trustProxy: env.KONTOR_TRUST_PROXY === '1'
+		trustProxy: env.KONTOR_TRUST_PROXY === '1',
+		databaseUrl: databaseUrl ?? undefined,
+		databaseSchema: env.KONTOR_DATABASE_SCHEMA || undefined
 	});
 	exitOnSignals(running);
 	console.log(`Kontor is running on http://${displayHost(host)}:${running.port}`);
-	console.log(`Data: ${path.join(dataDir, DATABASE_FILE)}`);
+	console.log(`Data: ${databaseUrl ? describeDatabase(databaseUrl) : path.join(dataDir, DATABASE_FILE)}`);
 	if (await running.accounts.needsSetup()) {
 		console.log(
 			`No account yet: open http://${displayHost(host)}:${running.port}/setup to create the first one.`

@@ -38,12 +38,14 @@ import {
 import { WORKSPACE_DOC_ID, type FieldChange } from '../src/lib/crdt';
 import {
 	EMPTY_ENTRIES,
+	StaleStateError,
 	type ChildRecord,
 	type DocReference,
 	type DocumentRecord,
 	type LogRecord,
 	type Storage
 } from './storage/storage';
+import { LogFeeds } from './log-feed';
 import type { UpdateGuard } from './update-guard';
 
 /** Who is on the other end of a connection, as the session says. */
@@ -100,12 +102,16 @@ const MAX_PROTOCOL_ERRORS = 100;
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 const CLOSE_POLICY = 1008;
 const CLOSE_TOO_SLOW = 1013;
+/** How often a push is applied again when another instance changed its document meanwhile. */
+const MAX_STALE_RETRIES = 8;
 
 class Connection {
 	auth: AuthContext | null = null;
 	device = '';
 	/** Log records appended while resuming; sent afterwards. */
 	queued: QueuedRecord[] | null = null;
+	/** The resume sent every record up to this seq: later deliveries of those are left out. */
+	floor = 0;
 	errors = 0;
 	alive = true;
 	/** Pushes received and not yet answered. */
@@ -188,6 +194,8 @@ export class SyncHub {
 	readonly #byWorkspace = new Map<string, Set<Connection>>();
 	/** Pushes to one document run one after another across all connections (read state, apply, append). */
 	readonly #docChains = new Map<string, Promise<unknown>>();
+	/** Delivery in seq order, whichever instance wrote a record (see log-feed.ts). */
+	readonly #feeds: LogFeeds;
 	readonly #ping: ReturnType<typeof setInterval>;
 
 	constructor(options: HubOptions) {
@@ -209,6 +217,60 @@ export class SyncHub {
 		});
 		this.#ping = setInterval(() => this.#pingAll(), this.#options.pingIntervalMs);
 		this.#ping.unref();
+		const { storage } = this.#options;
+		this.#feeds = new LogFeeds({
+			logAfter: (workspaceId, after, limit) => storage.logAfter(workspaceId, after, limit),
+			head: (workspaceId) => storage.head(workspaceId),
+			prepareRemote: (workspaceId, records) => this.#prepareRemote(workspaceId, records),
+			onError: (error) => console.error('sync: delivering log records failed', error)
+		});
+	}
+
+	/**
+	 * Another server instance on the same database committed records of a workspace up to `seq`
+	 * (PostgreSQL NOTIFY): this instance's devices get them, in order.
+	 */
+	notified(workspaceId: string, seq: number): void {
+		this.#feeds.notified(workspaceId, seq);
+	}
+
+	/** Reads what other instances wrote while their notifications could not be heard. */
+	catchUp(): Promise<void> {
+		return this.#feeds.catchUp();
+	}
+
+	/**
+	 * Readies records another instance wrote for this instance's devices: each as the item a device
+	 * may learn of it (rights read now), and for a document's first record its rights beforehand, as
+	 * the instance that took the push sent them.
+	 */
+	async #prepareRemote(workspaceId: string, records: readonly LogRecord[]): Promise<(() => void)[]> {
+		const { storage } = this.#options;
+		const docs = new Map<string, DocumentRecord | null>();
+		const deliveries: (() => void)[] = [];
+		for (const record of records) {
+			if (!docs.has(record.docId)) docs.set(record.docId, await storage.document(workspaceId, record.docId));
+			const doc = docs.get(record.docId) ?? null;
+			const access = doc && doc.purgedAt === null ? doc.access : null;
+			const item: QueuedRecord = {
+				record,
+				access,
+				...(record.accessBefore ? { before: record.accessBefore } : {})
+			};
+			if (record.kind === 'access' && access) item.snapshot = await this.#snapshot(workspaceId, record.docId);
+			const created = record.kind === 'update' && doc !== null && doc.createdAt === record.serverTime;
+			const rights =
+				created && access
+					? encodeServerMessage({ type: 'access', seq: 0, docId: record.docId, access, entries: [] })
+					: null;
+			deliveries.push(() => {
+				for (const connection of this.#byWorkspace.get(workspaceId) ?? []) {
+					if (rights && access && canRead(connection.reader, access)) connection.sendBytes(rights);
+					this.#sendRecord(connection, item);
+				}
+			});
+		}
+		return deliveries;
 	}
 
 	/** Connections of a workspace (for tests and the benchmark). */
@@ -254,7 +316,7 @@ export class SyncHub {
 		ws.on('close', () => {
 			clearTimeout(helloTimer);
 			this.#connections.delete(ws);
-			if (connection.auth) this.#byWorkspace.get(connection.auth.workspace.id)?.delete(connection);
+			if (connection.auth) this.#leave(connection.auth.workspace.id, connection);
 		});
 		ws.on('error', () => ws.terminate());
 	}
@@ -309,6 +371,7 @@ export class SyncHub {
 		if (!members) this.#byWorkspace.set(auth.workspace.id, (members = new Set()));
 		members.add(connection);
 		try {
+			await this.#feeds.open(auth.workspace.id);
 			await this.#resume(connection, hello.cursor);
 		} finally {
 			const queued = connection.queued;
@@ -340,6 +403,7 @@ export class SyncHub {
 			head,
 			fresh
 		};
+		connection.floor = head;
 		if (!fresh && cursor === head) {
 			connection.send({ ...welcome, following: 0 });
 			connection.queued = (connection.queued ?? []).filter((r) => r.record.seq > head);
@@ -424,6 +488,8 @@ export class SyncHub {
 			return;
 		}
 		const { record, access } = item;
+		// Sent by the resume already (read from the log before this instance delivered it).
+		if (!resuming && record.seq <= connection.floor) return;
 		const { seq, docId } = record;
 		if (record.kind === 'purge') return connection.send({ type: 'purged', seq, docId });
 		if (!access) return;
@@ -474,14 +540,29 @@ export class SyncHub {
 			});
 	}
 
+	/**
+	 * Applies a push to the document's state and appends it. Another server instance on the same
+	 * database may change the document between reading its state and appending: the append then
+	 * fails as stale and the push is applied again to the new state.
+	 */
 	async #push(connection: Connection, push: Extract<ClientMessage, { type: 'push' }>): Promise<void> {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await this.#pushOnce(connection, push);
+			} catch (error) {
+				if (!(error instanceof StaleStateError) || attempt >= MAX_STALE_RETRIES) throw error;
+			}
+		}
+	}
+
+	async #pushOnce(connection: Connection, push: Extract<ClientMessage, { type: 'push' }>): Promise<void> {
 		const { storage, guard, now } = this.#options;
 		const auth = connection.auth as AuthContext;
 		const workspaceId = auth.workspace.id;
 		const earlier = await storage.logByPushId(workspaceId, push.id);
 		if (earlier) {
 			// A resend (the acknowledgement was lost): the same answer again, nothing stored twice.
-			connection.send(this.#ack(push.id, earlier, auth));
+			this.#feeds.offer(workspaceId, earlier.seq, () => connection.send(this.#ack(push.id, earlier, auth)));
 			return;
 		}
 		const doc = await storage.document(workspaceId, push.docId);
@@ -517,31 +598,56 @@ export class SyncHub {
 			(push.docId === WORKSPACE_DOC_ID
 				? initialAccess(auth.user.id, 'everyoneEdits')
 				: initialAccess(auth.user.id, await storage.workspaceDefault(workspaceId)));
-		const record = await storage.append({
-			workspaceId,
-			docId: push.docId,
-			pushId: push.id,
-			update: push.update,
-			authorId: auth.user.id,
-			device: connection.device,
-			clientTime: push.entries[0]?.time ?? serverTime,
-			serverTime,
-			entries: encodeEntries(entries),
-			state: applied.state,
-			access,
-			parentId: applied.parentId,
-			// Written only when they changed: most edits leave them as they are.
-			...(doc && sameReferences(doc.references, applied.references) ? {} : { references: applied.references })
-		});
-		connection.send(this.#ack(push.id, record, auth));
+		this.#feeds.begin(workspaceId, push.id);
+		try {
+			const record = await storage.append({
+				workspaceId,
+				docId: push.docId,
+				pushId: push.id,
+				update: push.update,
+				authorId: auth.user.id,
+				device: connection.device,
+				clientTime: push.entries[0]?.time ?? serverTime,
+				serverTime,
+				entries: encodeEntries(entries),
+				state: applied.state,
+				baseState: doc?.state ?? null,
+				access,
+				parentId: applied.parentId,
+				// Written only when they changed: most edits leave them as they are.
+				...(doc && sameReferences(doc.references, applied.references)
+					? {}
+					: { references: applied.references })
+			});
+			this.#feeds.offer(workspaceId, record.seq, () =>
+				this.#deliverPush(connection, record, access, !doc, entries)
+			);
+		} finally {
+			this.#feeds.end(workspaceId, push.id);
+		}
 		const parents = [doc?.parentId ?? null, applied.parentId].filter((p): p is string => p !== null);
 		if (doc?.parentId !== applied.parentId && parents.length > 0)
 			void this.#recountHidden(workspaceId, parents).catch((error: unknown) => {
 				console.error('sync: counting hidden contact persons failed', error);
 			});
-		if (!doc) {
-			// A new contact's rights reach every device that may read it (outside the log: seq 0).
-			const bytes = encodeServerMessage({ type: 'access', seq: 0, docId: push.docId, access, entries: [] });
+	}
+
+	/**
+	 * The acknowledgement to the pusher and the record to every other device that may read it; for
+	 * a new contact first its rights (outside the log: seq 0) to every device that may read it.
+	 */
+	#deliverPush(
+		connection: Connection,
+		record: LogRecord,
+		access: AccessInfo,
+		created: boolean,
+		entries: WireEntry[]
+	): void {
+		const auth = connection.auth as AuthContext;
+		const workspaceId = auth.workspace.id;
+		connection.send(this.#ack(record.pushId, record, auth));
+		if (created) {
+			const bytes = encodeServerMessage({ type: 'access', seq: 0, docId: record.docId, access, entries: [] });
 			for (const other of this.#byWorkspace.get(workspaceId) ?? []) {
 				if (canRead(other.reader, access)) other.sendBytes(bytes);
 			}
@@ -557,6 +663,16 @@ export class SyncHub {
 			entries
 		});
 		for (const other of others) this.#sendRecord(other, { record, access, bytes });
+	}
+
+	/** A device left: the workspace is no longer followed here once its last device has gone. */
+	#leave(workspaceId: string, connection: Connection): void {
+		const members = this.#byWorkspace.get(workspaceId);
+		members?.delete(connection);
+		if (members && members.size === 0) {
+			this.#byWorkspace.delete(workspaceId);
+			this.#feeds.close(workspaceId);
+		}
 	}
 
 	#ack(id: string, record: LogRecord, auth: AuthContext): ServerMessage {
@@ -607,7 +723,11 @@ export class SyncHub {
 		const workspaceId = auth.workspace.id;
 		// A repeated request (its answer was lost) gets the same answer; it was delivered before.
 		const earlier = await storage.logByPushId(workspaceId, message.id);
-		if (earlier) return connection.send(this.#ack(message.id, earlier, auth));
+		if (earlier) {
+			return this.#feeds.offer(workspaceId, earlier.seq, () =>
+				connection.send(this.#ack(message.id, earlier, auth))
+			);
+		}
 		const doc = await storage.document(workspaceId, message.docId);
 		if (!doc || message.docId === WORKSPACE_DOC_ID) {
 			return connection.error('malformed', 'no such contact', message.id);
@@ -655,31 +775,38 @@ export class SyncHub {
 							serverTime
 						}
 					];
-		const record = await storage.setAccess({
-			workspaceId,
-			docId: message.docId,
-			pushId: message.id,
-			authorId: auth.user.id,
-			device: connection.device,
-			serverTime,
-			entries: entries.length === 0 ? EMPTY_ENTRIES : encodeEntries(entries),
-			access: message.access
-		});
-		connection.send(this.#ack(message.id, record, auth));
-		const item: QueuedRecord = {
-			record,
-			access: message.access,
-			before,
-			snapshot: await this.#snapshot(workspaceId, message.docId),
-			bytes: encodeServerMessage({
-				type: 'access',
-				seq: record.seq,
+		this.#feeds.begin(workspaceId, message.id);
+		try {
+			const record = await storage.setAccess({
+				workspaceId,
 				docId: message.docId,
+				pushId: message.id,
+				authorId: auth.user.id,
+				device: connection.device,
+				serverTime,
+				entries: entries.length === 0 ? EMPTY_ENTRIES : encodeEntries(entries),
+				access: message.access
+			});
+			const item: QueuedRecord = {
+				record,
 				access: message.access,
-				entries
-			})
-		};
-		for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
+				before,
+				snapshot: await this.#snapshot(workspaceId, message.docId),
+				bytes: encodeServerMessage({
+					type: 'access',
+					seq: record.seq,
+					docId: message.docId,
+					access: message.access,
+					entries
+				})
+			};
+			this.#feeds.offer(workspaceId, record.seq, () => {
+				connection.send(this.#ack(message.id, record, auth));
+				for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
+			});
+		} finally {
+			this.#feeds.end(workspaceId, message.id);
+		}
 		if (doc.parentId) await this.#recountHidden(workspaceId, [doc.parentId]);
 	}
 
@@ -692,7 +819,11 @@ export class SyncHub {
 		const auth = connection.auth as AuthContext;
 		const workspaceId = auth.workspace.id;
 		const earlier = await storage.logByPushId(workspaceId, message.id);
-		if (earlier) return connection.send(this.#ack(message.id, earlier, auth));
+		if (earlier) {
+			return this.#feeds.offer(workspaceId, earlier.seq, () =>
+				connection.send(this.#ack(message.id, earlier, auth))
+			);
+		}
 		const doc = await storage.document(workspaceId, message.docId);
 		if (!doc || message.docId === WORKSPACE_DOC_ID) {
 			return connection.error('malformed', 'no such contact', message.id);
@@ -707,18 +838,25 @@ export class SyncHub {
 			return connection.error('referenced', 'other contacts or documents refer to this contact', message.id);
 		}
 		const serverTime = now();
-		const record = await storage.purge({
-			workspaceId,
-			docId: message.docId,
-			pushId: message.id,
-			authorId: auth.user.id,
-			device: connection.device,
-			serverTime,
-			entries: EMPTY_ENTRIES
-		});
-		connection.send(this.#ack(message.id, record, auth));
-		const item: QueuedRecord = { record, access: null };
-		for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
+		this.#feeds.begin(workspaceId, message.id);
+		try {
+			const record = await storage.purge({
+				workspaceId,
+				docId: message.docId,
+				pushId: message.id,
+				authorId: auth.user.id,
+				device: connection.device,
+				serverTime,
+				entries: EMPTY_ENTRIES
+			});
+			const item: QueuedRecord = { record, access: null };
+			this.#feeds.offer(workspaceId, record.seq, () => {
+				connection.send(this.#ack(message.id, record, auth));
+				for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
+			});
+		} finally {
+			this.#feeds.end(workspaceId, message.id);
+		}
 		if (doc.parentId) await this.#recountHidden(workspaceId, [doc.parentId]);
 	}
 

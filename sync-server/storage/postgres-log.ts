@@ -12,7 +12,8 @@ import {
 	type AppendInput,
 	type DocReference,
 	type LogRecord,
-	type ServerRecordInput
+	type ServerRecordInput,
+	StaleStateError
 } from './storage';
 
 export const LOG_COLUMNS = `workspace_id AS "workspaceId", seq, kind, doc_id AS "docId", push_id AS "pushId", "update",
@@ -176,6 +177,7 @@ export async function appendAll(
 		[workspaceId, inputs.map((input) => input.pushId)]
 	);
 	for (const row of earlier) known.set(row.pushId, toLog(row));
+	await checkBaseStates(client, workspaceId, inputs, known);
 	const fresh: LogRecord[] = [];
 	const states = new Map<
 		string,
@@ -185,7 +187,14 @@ export async function appendAll(
 		const seen = known.get(input.pushId);
 		if (seen) return seen;
 		head++;
-		const { state: _state, access: _access, parentId: _parentId, references: _refs, ...fields } = input;
+		const {
+			state: _state,
+			access: _access,
+			parentId: _parentId,
+			references: _refs,
+			baseState: _base,
+			...fields
+		} = input;
 		const record: LogRecord = { ...fields, seq: head, kind: 'update' };
 		known.set(input.pushId, record);
 		fresh.push(record);
@@ -226,6 +235,38 @@ export async function appendAll(
 	await writeReferences(client, workspaceId, references);
 	await notify(client, channel, workspaceId, head);
 	return records;
+}
+
+function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
+	if (a === null || b === null) return a === b;
+	return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/**
+ * Refuses appends whose update was applied to a state the document no longer has (another instance
+ * wrote it meanwhile); runs under the workspace's log lock, so the states read stay current.
+ */
+async function checkBaseStates(
+	client: Queryable,
+	workspaceId: string,
+	inputs: readonly AppendInput[],
+	known: ReadonlyMap<string, LogRecord>
+): Promise<void> {
+	const checked = inputs.filter((input) => input.baseState !== undefined && !known.has(input.pushId));
+	if (checked.length === 0) return;
+	const stored = await rows<{ docId: string; state: Buffer }>(
+		client,
+		'SELECT doc_id AS "docId", state FROM documents WHERE workspace_id = $1 AND doc_id = ANY($2::text[])',
+		[workspaceId, [...new Set(checked.map((input) => input.docId))]]
+	);
+	const current = new Map<string, Uint8Array | null>(stored.map((row) => [row.docId, bytes(row.state)]));
+	for (const input of inputs) {
+		if (known.has(input.pushId)) continue;
+		if (input.baseState !== undefined && !sameBytes(current.get(input.docId) ?? null, input.baseState)) {
+			throw new StaleStateError(input.docId);
+		}
+		current.set(input.docId, input.state);
+	}
 }
 
 /**

@@ -445,7 +445,14 @@ function prepareTransactions(db: Db, s: Statements) {
 		>();
 		const records = inputs.map((input): LogRecord => {
 			const seq = (heads.get(input.workspaceId) ?? s.head.get(input.workspaceId)?.head ?? 0) + 1;
-			const { state: _state, access: _access, parentId: _parentId, references: _refs, ...fields } = input;
+			const {
+				state: _state,
+				access: _access,
+				parentId: _parentId,
+				references: _refs,
+				baseState: _base,
+				...fields
+			} = input;
 			const record: LogRecord = { ...fields, seq, kind: 'update' };
 			if (s.insertLog.run(record).changes === 0) {
 				return toLog(s.logByPushId.get(input.workspaceId, input.pushId) as LogRow);

@@ -150,6 +150,22 @@ export interface AppendInput {
 	 * the stored references stay.
 	 */
 	references?: readonly DocReference[];
+	/**
+	 * The stored state the update was applied to (null: the document did not exist). When given and
+	 * the document's state is another by now (another server instance wrote it meanwhile), the append
+	 * fails with `StaleStateError` and writes nothing: the caller applies the update again. One
+	 * instance serialises the pushes to a document itself; SQLite, which serves one instance, does not
+	 * check it.
+	 */
+	baseState?: Uint8Array | null;
+}
+
+/** An append based on a state that is no longer the document's (see `AppendInput.baseState`). */
+export class StaleStateError extends Error {
+	constructor(readonly docId: string) {
+		super(`The state of document ${docId} changed meanwhile`);
+		this.name = 'StaleStateError';
+	}
 }
 
 /** A contact listed under another, with what deciding who may see it needs. */

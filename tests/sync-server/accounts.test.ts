@@ -6,7 +6,7 @@ import { accountInputProblem, Accounts, INVITE_TTL_MS, SESSION_TTL_MS } from '..
 import { hashPassword, hashToken, verifyPassword } from '../../sync-server/credentials';
 import { LOGIN_WINDOW_MS } from '../../sync-server/login-limiter';
 import type { AccountResult, AuthContext } from '../../sync-server/accounts';
-import { openSqliteStorage } from '../../sync-server/storage/sqlite-storage';
+import { openTestStorage } from './test-database';
 import type { Storage } from '../../sync-server/storage/storage';
 import type { AuthResponse } from '../../src/lib/sync/account-types';
 
@@ -29,9 +29,9 @@ beforeAll(async () => {
 afterAll(async () => {
 	await rm(dir, { recursive: true, force: true });
 });
-beforeEach(() => {
+beforeEach(async () => {
 	files++;
-	storage = openSqliteStorage(path.join(dir, `accounts-${files}.sqlite`));
+	storage = await openTestStorage(path.join(dir, `accounts-${files}.sqlite`));
 	clock = Date.UTC(2025, 2, 1, 8, 0, 0);
 	accounts = new Accounts({ storage, now: () => clock, scryptN: TEST_SCRYPT_N });
 });

@@ -8,7 +8,7 @@ import { createApiHandler, MAX_BODY_BYTES } from '../../sync-server/http-api';
 import type { ApiHandlerOptions } from '../../sync-server/http-api';
 import { startServer } from '../../sync-server/static-server';
 import type { RunningServer } from '../../sync-server/static-server';
-import { openSqliteStorage } from '../../sync-server/storage/sqlite-storage';
+import { openTestStorage } from './test-database';
 import type { Storage } from '../../sync-server/storage/storage';
 import { createAccountClient } from '../../src/lib/sync/account-client';
 import type { AccountClient } from '../../src/lib/sync/account-client';
@@ -44,7 +44,7 @@ beforeEach(async () => {
 	root = await mkdtemp(path.join(tmpdir(), 'kontor-api-'));
 	await mkdir(path.join(root, 'build'));
 	await writeFile(path.join(root, 'build', 'index.html'), SHELL);
-	storage = openSqliteStorage(path.join(root, 'data', 'kontor.sqlite'));
+	storage = await openTestStorage(path.join(root, 'data', 'kontor.sqlite'));
 	clock = Date.UTC(2025, 4, 5, 10, 0, 0);
 	accounts = new Accounts({ storage, now: () => clock, scryptN: 2 ** 10 });
 	base = await serve({ publicOrigin: `${PUBLIC_ORIGIN}/` });

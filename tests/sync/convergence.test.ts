@@ -467,7 +467,8 @@ let rig: Rig;
 let run: Run | null = null;
 
 beforeEach(async () => {
-	rig = await new Rig().start();
+	// On PostgreSQL the devices are spread over two server instances sharing the database.
+	rig = await new Rig({ instances: 2 }).start();
 });
 
 afterEach(async () => {

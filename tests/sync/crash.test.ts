@@ -10,11 +10,9 @@
  */
 import 'fake-indexeddb/auto';
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ContactId } from '../../src/lib/domain';
 import { KontorStore } from '../../src/lib/store';
@@ -31,104 +29,16 @@ import { SyncClient, type SocketLike } from '../../src/lib/sync/sync-client';
 import { DATABASE_FILE } from '../../sync-server/server';
 import { int, mulberry32, pick, type Rng } from '../factories';
 import { waitFor, wsConnect, type TestAccount } from './helpers';
+import { killAll, ServerProcess } from './server-process';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const READY = /Kontor is running on http:\/\/localhost:(\d+)/;
-
-/** Every server process a test started, so that none outlives it, whatever fails. */
-const children = new Set<ChildProcess>();
 const folders: string[] = [];
 const devices: TappedDevice[] = [];
-process.once('exit', () => {
-	for (const child of children) child.kill('SIGKILL');
-});
 
 afterEach(async () => {
 	for (const device of devices.splice(0)) device.close();
-	for (const child of children) await killed(child);
+	await killAll();
 	for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
-
-/** SIGKILL, and resolves once the process is gone. */
-async function killed(child: ChildProcess): Promise<void> {
-	if (child.exitCode === null && child.signalCode === null) {
-		const exited = new Promise((resolve) => child.once('exit', resolve));
-		child.kill('SIGKILL');
-		await exited;
-	}
-	children.delete(child);
-}
-
-/** The real server, `node --import tsx sync-server/main.ts`, as a child process. */
-class ServerProcess {
-	private constructor(
-		readonly child: ChildProcess,
-		readonly port: number
-	) {}
-
-	get origin(): string {
-		return `http://127.0.0.1:${this.port}`;
-	}
-
-	get syncUrl(): string {
-		return `ws://127.0.0.1:${this.port}/sync`;
-	}
-
-	static async start(dataDir: string, port = 0): Promise<ServerProcess> {
-		const child = spawn(
-			process.execPath,
-			['--import', 'tsx', 'sync-server/main.ts', '--port', String(port)],
-			{
-				cwd: ROOT,
-				env: {
-					...process.env,
-					HOST: '127.0.0.1',
-					KONTOR_DATA_DIR: dataDir,
-					KONTOR_BUILD_DIR: path.join(dataDir, 'no-build')
-				},
-				stdio: ['ignore', 'pipe', 'pipe']
-			}
-		);
-		children.add(child);
-		let output = '';
-		const ready = await new Promise<number>((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
-			const read = (chunk: Buffer): void => {
-				output += chunk.toString();
-				const match = READY.exec(output);
-				if (match) {
-					clearTimeout(timer);
-					resolve(Number(match[1]));
-				}
-			};
-			child.stdout?.on('data', read);
-			child.stderr?.on('data', read);
-			child.once('exit', (code, signal) => {
-				clearTimeout(timer);
-				reject(new Error(`server exited (${code ?? signal}) before it was ready:\n${output}`));
-			});
-		});
-		return new ServerProcess(child, ready);
-	}
-
-	/** The crash: SIGKILL, no shutdown of any kind. */
-	async kill(): Promise<void> {
-		await killed(this.child);
-	}
-
-	/** Starts again on the same folder and port (devices reconnect to the address they know). */
-	static async restart(dataDir: string, port: number): Promise<ServerProcess> {
-		// The port is free once the old process is gone; a retry covers a slow release.
-		for (let attempt = 1; ; attempt++) {
-			try {
-				return await ServerProcess.start(dataDir, port);
-			} catch (error) {
-				if (attempt >= 5 || !/already in use/.test(String(error))) throw error;
-				await new Promise((resolve) => setTimeout(resolve, 200));
-			}
-		}
-	}
-}
 
 /** The log as it is in the SQLite file: push id -> seq, read while no server runs. */
 function logOnDisk(dataDir: string): Map<string, number> {

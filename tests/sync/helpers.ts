@@ -1,5 +1,6 @@
 /**
- * Sync test rig: a real Kontor server (SQLite in a temp folder, port 0) and devices made of a real
+ * Sync test rig: a real Kontor server (SQLite in a temp folder, or PostgreSQL on the `postgres`
+ * run; port 0) and devices made of a real
  * store (fake-indexeddb) with a real sync client over `ws`. Tests import 'fake-indexeddb/auto' first.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import {
 	type SyncNotice
 } from '../../src/lib/sync/sync-client';
 import { startKontorServer, type KontorServer } from '../../sync-server/server';
+import { dropTestDatabase, testDatabase } from '../sync-server/test-database';
 
 export interface TestAccount {
 	token: string;
@@ -31,15 +33,31 @@ export function wsConnect(url: string): SocketLike {
 export class Rig {
 	readonly dir = mkdtempSync(path.join(tmpdir(), 'kontor-sync-'));
 	server!: KontorServer;
+	/**
+	 * Every server instance: one on SQLite; on PostgreSQL as many as asked for, sharing the database
+	 * (devices are spread over them in turn).
+	 */
+	servers: KontorServer[] = [];
+	/** On the PostgreSQL run: the schema the servers keep their data in. */
+	readonly database = testDatabase();
 	readonly #devices: Device[] = [];
 
+	constructor(readonly options: { instances?: number } = {}) {}
+
 	async start(): Promise<this> {
-		this.server = await startKontorServer({
-			port: 0,
-			buildDir: path.join(this.dir, 'no-build'),
-			dataDir: this.dir,
-			scryptN: 2 ** 10
-		});
+		const instances = this.database ? (this.options.instances ?? 1) : 1;
+		for (let i = 0; i < instances; i++) {
+			this.servers.push(
+				await startKontorServer({
+					port: 0,
+					buildDir: path.join(this.dir, 'no-build'),
+					dataDir: this.dir,
+					scryptN: 2 ** 10,
+					...this.database
+				})
+			);
+		}
+		this.server = this.servers[0] as KontorServer;
 		return this;
 	}
 
@@ -83,14 +101,16 @@ export class Rig {
 	async device(account: TestAccount, name = `device-${this.#devices.length + 1}`): Promise<Device> {
 		const store = await KontorStore.open({ name: `kontor-sync-${crypto.randomUUID()}` });
 		await store.setAuthor(name);
-		const device = new Device(store, account, this.server.syncUrl);
+		const server = this.servers[this.#devices.length % this.servers.length] as KontorServer;
+		const device = new Device(store, account, server.syncUrl);
 		this.#devices.push(device);
 		return device;
 	}
 
 	async stop(): Promise<void> {
 		for (const device of this.#devices.splice(0)) device.close();
-		await this.server?.close();
+		for (const server of this.servers.splice(0)) await server.close();
+		await dropTestDatabase(this.database);
 		rmSync(this.dir, { recursive: true, force: true });
 	}
 }
@@ -103,8 +123,16 @@ export class Device {
 	constructor(
 		readonly store: KontorStore,
 		readonly account: TestAccount,
-		readonly url: string
+		public url: string
 	) {}
+
+	/** Connects to another server instance from now on (as after a reverse proxy switched over). */
+	moveTo(url: string): void {
+		const wasOnline = this.client !== null;
+		this.offline();
+		this.url = url;
+		if (wasOnline) this.online();
+	}
 
 	online(): void {
 		if (this.client) return;
