@@ -113,6 +113,8 @@ export class SyncClient {
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
 	/** Messages not yet handled, in arrival order, and whether the handler is running. */
 	#inbox: ServerMessage[] = [];
+	/** Connections given up after a failed store; closing them takes a moment, their messages are ignored. */
+	readonly #abandoned = new WeakSet<SocketLike>();
 	/** Index of the next message in `#inbox` (taking from the front of a long array would copy it). */
 	#inboxHead = 0;
 	#handling = false;
@@ -262,7 +264,7 @@ export class SyncClient {
 	}
 
 	#onMessage(socket: SocketLike, data: unknown): void {
-		if (socket !== this.#socket) return;
+		if (socket !== this.#socket || this.#abandoned.has(socket)) return;
 		const bytes = toBytes(data);
 		let messages: ServerMessage[];
 		try {
@@ -309,7 +311,14 @@ export class SyncClient {
 			// Storing failed (quota, a closed database): reconnect later and resume from the cursor.
 			console.error('Kontor sync: storing what the server sent failed', error);
 			this.options.onStorageError?.(error);
-			if (socket === this.#socket) socket.close(CLOSE_STORAGE_FAILED, 'storage failed');
+			if (socket === this.#socket) {
+				// Nothing more from this connection counts, not even what is already queued: a later
+				// 'caughtUp' would move the cursor past what was never stored.
+				this.#abandoned.add(socket);
+				this.#inbox = [];
+				this.#inboxHead = 0;
+				socket.close(CLOSE_STORAGE_FAILED, 'storage failed');
+			}
 		} finally {
 			this.#handling = false;
 		}
