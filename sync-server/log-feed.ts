@@ -40,6 +40,7 @@ export class LogFeeds {
 	readonly #feeds = new Map<string, Feed>();
 	/** Writes in flight on this instance (workspace NUL push id): their records come by `offer`. */
 	readonly #local = new Set<string>();
+	#stopped = false;
 
 	constructor(options: LogFeedOptions) {
 		this.#options = options;
@@ -47,13 +48,19 @@ export class LogFeeds {
 
 	/** Starts following a workspace (its first device connected here); resolves once its head is known. */
 	async open(workspaceId: string): Promise<void> {
-		if (this.#feeds.has(workspaceId)) return;
+		if (this.#feeds.has(workspaceId) || this.#stopped) return;
 		const feed = new Feed();
 		this.#feeds.set(workspaceId, feed);
 		const head = await this.#options.head(workspaceId);
 		if (this.#feeds.get(workspaceId) !== feed) return;
 		feed.delivered = head;
 		this.#drain(workspaceId, feed);
+	}
+
+	/** Stops following every workspace and reads nothing more (the server shuts down). */
+	stop(): void {
+		this.#stopped = true;
+		for (const workspaceId of [...this.#feeds.keys()]) this.close(workspaceId);
 	}
 
 	/** Stops following a workspace (its last device here left). */

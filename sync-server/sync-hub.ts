@@ -102,6 +102,8 @@ const MAX_PROTOCOL_ERRORS = 100;
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 const CLOSE_POLICY = 1008;
 const CLOSE_TOO_SLOW = 1013;
+/** Documents whose rights the hub keeps in memory for delivering other instances' records. */
+const RIGHTS_CACHE_SIZE = 100_000;
 /** How often a push is applied again when another instance changed its document meanwhile. */
 const MAX_STALE_RETRIES = 8;
 
@@ -196,6 +198,13 @@ export class SyncHub {
 	readonly #docChains = new Map<string, Promise<unknown>>();
 	/** Delivery in seq order, whichever instance wrote a record (see log-feed.ts). */
 	readonly #feeds: LogFeeds;
+	/**
+	 * Per followed workspace, the rights of documents whose records this instance delivered (null
+	 * once purged). Rights change only through log records, which every instance delivers in order
+	 * while it follows the workspace, so this stays current; records of other instances then need no
+	 * document read each. Dropped when the workspace is no longer followed.
+	 */
+	readonly #rights = new Map<string, Map<string, AccessInfo | null>>();
 	readonly #ping: ReturnType<typeof setInterval>;
 
 	constructor(options: HubOptions) {
@@ -239,6 +248,21 @@ export class SyncHub {
 		return this.#feeds.catchUp();
 	}
 
+	#rightsOf(workspaceId: string): Map<string, AccessInfo | null> {
+		let rights = this.#rights.get(workspaceId);
+		if (!rights) this.#rights.set(workspaceId, (rights = new Map()));
+		return rights;
+	}
+
+	#rememberRights(workspaceId: string, docId: string, access: AccessInfo | null): void {
+		if (!this.#byWorkspace.has(workspaceId)) return;
+		const rights = this.#rightsOf(workspaceId);
+		rights.delete(docId);
+		rights.set(docId, access);
+		// Oldest first out: a bounded cache, a miss costs one read.
+		if (rights.size > RIGHTS_CACHE_SIZE) rights.delete(rights.keys().next().value as string);
+	}
+
 	/**
 	 * Readies records another instance wrote for this instance's devices: each as the item a device
 	 * may learn of it (rights read now), and for a document's first record its rights beforehand, as
@@ -246,24 +270,34 @@ export class SyncHub {
 	 */
 	async #prepareRemote(workspaceId: string, records: readonly LogRecord[]): Promise<(() => void)[]> {
 		const { storage } = this.#options;
-		const docs = new Map<string, DocumentRecord | null>();
 		const deliveries: (() => void)[] = [];
 		for (const record of records) {
-			if (!docs.has(record.docId)) docs.set(record.docId, await storage.document(workspaceId, record.docId));
-			const doc = docs.get(record.docId) ?? null;
-			const access = doc && doc.purgedAt === null ? doc.access : null;
-			const item: QueuedRecord = {
-				record,
-				access,
-				...(record.accessBefore ? { before: record.accessBefore } : {})
-			};
-			if (record.kind === 'access' && access) item.snapshot = await this.#snapshot(workspaceId, record.docId);
-			const created = record.kind === 'update' && doc !== null && doc.createdAt === record.serverTime;
-			const rights =
-				created && access
-					? encodeServerMessage({ type: 'access', seq: 0, docId: record.docId, access, entries: [] })
-					: null;
+			let read: AccessInfo | null | undefined;
+			let created = false;
+			if (!this.#rightsOf(workspaceId).has(record.docId) || record.kind !== 'update') {
+				const doc = await storage.document(workspaceId, record.docId);
+				read = doc && doc.purgedAt === null ? doc.access : null;
+				// A document's first record: its rights go out first, as the instance that took the push sent them.
+				created = record.kind === 'update' && doc !== null && doc.createdAt === record.serverTime;
+			}
+			const snapshot =
+				record.kind === 'access' && read ? await this.#snapshot(workspaceId, record.docId) : undefined;
 			deliveries.push(() => {
+				// Rights as of this record: an update takes what earlier records (of any instance, all
+				// delivered by now) left in the cache; a change of rights or a deletion sets them.
+				const cached = this.#rights.get(workspaceId)?.get(record.docId);
+				const access = record.kind === 'update' && cached !== undefined ? cached : (read ?? null);
+				this.#rememberRights(workspaceId, record.docId, access);
+				const item: QueuedRecord = {
+					record,
+					access,
+					...(record.accessBefore ? { before: record.accessBefore } : {}),
+					...(snapshot ? { snapshot } : {})
+				};
+				const rights =
+					created && access
+						? encodeServerMessage({ type: 'access', seq: 0, docId: record.docId, access, entries: [] })
+						: null;
 				for (const connection of this.#byWorkspace.get(workspaceId) ?? []) {
 					if (rights && access && canRead(connection.reader, access)) connection.sendBytes(rights);
 					this.#sendRecord(connection, item);
@@ -645,6 +679,7 @@ export class SyncHub {
 	): void {
 		const auth = connection.auth as AuthContext;
 		const workspaceId = auth.workspace.id;
+		this.#rememberRights(workspaceId, record.docId, access);
 		connection.send(this.#ack(record.pushId, record, auth));
 		if (created) {
 			const bytes = encodeServerMessage({ type: 'access', seq: 0, docId: record.docId, access, entries: [] });
@@ -672,6 +707,7 @@ export class SyncHub {
 		if (members && members.size === 0) {
 			this.#byWorkspace.delete(workspaceId);
 			this.#feeds.close(workspaceId);
+			this.#rights.delete(workspaceId);
 		}
 	}
 
@@ -801,6 +837,7 @@ export class SyncHub {
 				})
 			};
 			this.#feeds.offer(workspaceId, record.seq, () => {
+				this.#rememberRights(workspaceId, record.docId, item.access);
 				connection.send(this.#ack(message.id, record, auth));
 				for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
 			});
@@ -851,6 +888,7 @@ export class SyncHub {
 			});
 			const item: QueuedRecord = { record, access: null };
 			this.#feeds.offer(workspaceId, record.seq, () => {
+				this.#rememberRights(workspaceId, record.docId, item.access);
 				connection.send(this.#ack(message.id, record, auth));
 				for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
 			});
@@ -922,6 +960,7 @@ export class SyncHub {
 		for (const ws of this.#wss.clients) ws.close(1001, 'server shutting down');
 		await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
 		await Promise.allSettled([...this.#docChains.values()]);
+		this.#feeds.stop();
 	}
 }
 
