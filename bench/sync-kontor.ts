@@ -253,7 +253,7 @@ export interface EditFigures {
  * all connected; the editor creates a contact, then edits it `edits` times, ~`spacingMs` apart.
  */
 export async function kontorEditToVisible(
-	url: string,
+	urls: string | readonly string[],
 	accounts: Accounts,
 	head: number,
 	edits = 200,
@@ -261,16 +261,24 @@ export async function kontorEditToVisible(
 	spacingMs = 50
 ): Promise<EditFigures> {
 	const users = accounts.users;
+	// With several server instances, devices take them in turn: the observer is on another one.
+	const at = (i: number): string => (typeof urls === 'string' ? urls : (urls[i % urls.length] as string));
 	const opened: NodeDevice[] = [];
 	const listeners: WireClient[] = [];
 	try {
-		const editor = await NodeDevice.open('editor', users[0] as Account, url, accounts.workspaceId, head);
+		const editor = await NodeDevice.open('editor', users[0] as Account, at(0), accounts.workspaceId, head);
 		opened.push(editor);
-		const observer = await NodeDevice.open('observer', users[1] as Account, url, accounts.workspaceId, head);
+		const observer = await NodeDevice.open(
+			'observer',
+			users[1] as Account,
+			at(1),
+			accounts.workspaceId,
+			head
+		);
 		opened.push(observer);
 		for (let i = 0; i < devices - 2; i++) {
 			const account = users[i % users.length] as Account;
-			const client = await WireClient.connect(url);
+			const client = await WireClient.connect(at(i));
 			listeners.push(client);
 			await client.hello(account.token, uuidv7(), accounts.workspaceId, head);
 		}
@@ -349,20 +357,31 @@ export interface ThroughputFigures {
  * everyone else's updates, as every device of a workspace does.
  */
 export async function kontorThroughput(
-	url: string,
+	urls: string | readonly string[],
 	accounts: Accounts,
 	book: SeedBook,
-	server: ChildServer,
+	servers: ChildServer | readonly ChildServer[],
 	options: { devices: number; docsPerDevice: number; window: number; durationMs: number }
 ): Promise<ThroughputFigures> {
 	const { devices, docsPerDevice, window, durationMs } = options;
+	// Devices take the server instances in turn; memory and CPU are those of all instances.
+	const at = (i: number): string => (typeof urls === 'string' ? urls : (urls[i % urls.length] as string));
+	const instances: readonly ChildServer[] = 'pid' in servers ? [servers] : servers;
+	const server = {
+		rssMB: () => instances.reduce((sum, s) => sum + s.rssMB(), 0),
+		cpuSeconds: () => instances.reduce((sum, s) => sum + s.cpuSeconds(), 0),
+		sampleRss: (intervalMs: number) => {
+			const stops = instances.map((s) => s.sampleRss(intervalMs));
+			return () => stops.reduce((sum, stop) => sum + stop(), 0);
+		}
+	};
 	const clients: WireClient[] = [];
 	const contacts: EditableContact[] = [];
 	try {
 		let head = 0;
 		for (let d = 0; d < devices; d++) {
 			const account = accounts.users[d % accounts.users.length] as Account;
-			const client = await WireClient.connect(url, true);
+			const client = await WireClient.connect(at(d), true);
 			clients.push(client);
 			const caught = client.next(isCaughtUp);
 			caught.catch(() => undefined);

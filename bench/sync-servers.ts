@@ -169,11 +169,16 @@ async function spawnServer(
 }
 
 /** The Kontor server exactly as `npm start` runs it, on a free port, over a fresh data folder. */
-export function startKontorChild(dataDir: string, buildDir: string): Promise<ChildServer> {
+export function startKontorChild(
+	dataDir: string,
+	buildDir: string,
+	env: NodeJS.ProcessEnv = {},
+	name = 'kontor'
+): Promise<ChildServer> {
 	return spawnServer(
-		'kontor',
+		name,
 		['--max-old-space-size=4096', '--import', 'tsx', 'sync-server/main.ts'],
-		{ PORT: '0', HOST: '127.0.0.1', KONTOR_DATA_DIR: dataDir, KONTOR_BUILD_DIR: buildDir },
+		{ PORT: '0', HOST: '127.0.0.1', KONTOR_DATA_DIR: dataDir, KONTOR_BUILD_DIR: buildDir, ...env },
 		/Kontor is running on http:\/\/[^:]+:(\d+)/
 	);
 }

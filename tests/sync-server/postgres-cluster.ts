@@ -58,9 +58,10 @@ export interface Cluster {
 /**
  * Creates and starts a cluster with the binaries in `bin`. PostgreSQL refuses to run as root, so as
  * root the cluster runs as the `postgres` account (the Debian package creates it), else `nobody`.
- * The cluster trades durability for speed (no fsync): it lives for one test run.
+ * For tests the cluster trades durability for speed (no fsync): it lives for one test run. The
+ * benchmark asks for a `durable` one (fsync and synchronous commit, as in production).
  */
-export async function startCluster(bin: string): Promise<Cluster> {
+export async function startCluster(bin: string, options: { durable?: boolean } = {}): Promise<Cluster> {
 	const dir = await mkdtemp(path.join(tmpdir(), 'kontor-postgres-'));
 	let asUser = (command: string, args: string[]): [string, string[]] => [command, args];
 	if (process.getuid?.() === 0) {
@@ -95,9 +96,7 @@ export async function startCluster(bin: string): Promise<Cluster> {
 			`-k ${dir}`,
 			'-c listen_addresses=127.0.0.1',
 			'-c max_connections=200',
-			'-c fsync=off',
-			'-c synchronous_commit=off',
-			'-c full_page_writes=off'
+			...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'])
 		].join(' ');
 		await run(
 			...asUser(pgCtl, [
