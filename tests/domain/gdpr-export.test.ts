@@ -194,6 +194,21 @@ describe('toVCard', () => {
 		expect(lines.filter((l) => l.startsWith('GENDER'))).toEqual([`GENDER:${gender}`]);
 	});
 
+	it.each<[Contact['birthday'], string | null]>([
+		[{ day: 12, month: 4, year: 1985 }, 'BDAY:19850412'],
+		[{ day: 3, month: 11, year: null }, 'BDAY:--1103'],
+		[{ day: 29, month: 2, year: null }, 'BDAY:--0229'],
+		[null, null]
+	])('writes the birthday %j as %s (RFC 6350: --MMDD without a year)', (birthday, expected) => {
+		const lines = physicalLines(toVCardOf(makeContact({ birthday })));
+		expect(lines.filter((l) => l.startsWith('BDAY'))).toEqual(expected ? [expected] : []);
+	});
+
+	it('writes no BDAY for a company', () => {
+		const company = makeContact({ kind: 'company', birthday: { day: 1, month: 1, year: 2000 } });
+		expect(toVCardOf(company)).not.toContain('BDAY');
+	});
+
 	it('falls back to the display name for FN and writes a text TEL for a number that is not E.164', () => {
 		const noName = makeContact({
 			firstName: '',
@@ -361,6 +376,11 @@ const fullPerson: Contact = {
 	inheritGroups: false,
 	groups: [g('kunden'), g('newsletter')],
 	isCustomer: true,
+	birthday: { day: 12, month: 4, year: 1985 },
+	friend: true,
+	embargo: { reason: 'Offene Forderungen', since: '2026-10-01' },
+	advertisingConsent: { date: '2025-05-20', source: 'Messe 2025, Formular' },
+	tags: ['vip', 'verzug'],
 	customer: {
 		...emptyCustomerData(),
 		customerNumber: 'K-10042',
@@ -425,8 +445,25 @@ describe('gdprExport', () => {
 		const out = gdprExport(input());
 		expect(out.contact.id).toBe(PERSON_ID);
 		expect(Object.keys(out.contact.fields).sort()).toEqual(Object.keys(emptyContactFields('person')).sort());
-		const { id: _id, channels: _channels, groups: _groups, customer, supplier, ...fields } = fullPerson;
+		const {
+			id: _id,
+			channels: _channels,
+			groups: _groups,
+			tags: _tags,
+			customer,
+			supplier,
+			...fields
+		} = fullPerson;
 		expect(out.contact.fields).toEqual(fields);
+		expect(out.contact.fields.birthday).toEqual({ day: 12, month: 4, year: 1985 });
+		expect(out.contact.fields.friend).toBe(true);
+		expect(out.contact.fields.embargo).toEqual({ reason: 'Offene Forderungen', since: '2026-10-01' });
+		expect(out.contact.fields.advertisingConsent).toEqual({
+			date: '2025-05-20',
+			source: 'Messe 2025, Formular'
+		});
+		// Copies: changing the export does not change the contact.
+		expect(out.contact.fields.embargo).not.toBe(fullPerson.embargo);
 		expect(out.contact.fields.notes).toBe('Ruft meist vormittags an.\nRabatt: 5%, netto; Skonto \\ nein');
 		expect(out.contact.fields.parentId).toBe(COMPANY_ID);
 		expect(out.contact.customer).toEqual(customer);
@@ -461,6 +498,14 @@ describe('gdprExport', () => {
 			id: 'kunden',
 			name: null
 		});
+	});
+
+	it('names the status tags, null for a tag the workspace no longer lists', () => {
+		const out = gdprExport(input({ tagNames: new Map([['vip', 'VIP']]) }));
+		expect(out.contact.tags).toEqual([
+			{ id: 'vip', name: 'VIP' },
+			{ id: 'verzug', name: null }
+		]);
 	});
 
 	it('says what is inherited and from where', () => {

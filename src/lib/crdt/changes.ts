@@ -97,8 +97,15 @@ function isObject(value: JsonValue | undefined): value is { [key: string]: JsonV
 }
 
 /**
+ * Root maps whose entries are values, never nested maps: an object there is one plain value (a
+ * birthday, a trade embargo, a SEPA mandate), whose parts only make sense together.
+ */
+const VALUE_MAPS: ReadonlySet<string> = new Set(['fields', 'customer', 'supplier']);
+
+/**
  * Writes `value` at `path` as a new change: the way "restore" puts an old value back. Absent
- * (`undefined`) deletes the key; an object becomes a nested map, as entries are stored.
+ * (`undefined`) deletes the key; an object becomes a nested map, as entries are stored, but in the
+ * maps of plain values (`VALUE_MAPS`), where it is written as the one value it was.
  * Only what differs is written: a rewritten value is a new concurrent write and could win over a
  * real change made elsewhere, and an entry still there is patched property by property, so a
  * concurrent edit of its other properties survives.
@@ -121,7 +128,7 @@ export function writeAt(doc: Y.Doc, path: readonly string[], value: JsonValue | 
 		return;
 	} else if (value === undefined) {
 		map.delete(key);
-	} else if (isObject(value)) {
+	} else if (isObject(value) && !VALUE_MAPS.has(root)) {
 		const nested = new Y.Map<unknown>();
 		for (const [k, v] of Object.entries(value)) nested.set(k, v);
 		map.set(key, nested);

@@ -14,6 +14,11 @@ import {
 	emptyCustomerData,
 	emptySupplierData,
 	isIsoDate,
+	validateBirthday,
+	isTagId,
+	type AdvertisingConsent,
+	type Birthday,
+	type TradeEmbargo,
 	type Channel,
 	type CustomerData,
 	type SepaMandate,
@@ -36,7 +41,10 @@ import {
  * - `customer`: Y.Map of the Kunde tab's values, one key each (the SEPA mandate as one plain
  *   object: its parts only make sense together), but for the discounts;
  * - `discounts`: Y.Map<productGroupId, percent>, so two people setting different groups both win;
- * - `supplier`: Y.Map of the Lieferant tab's values.
+ * - `supplier`: Y.Map of the Lieferant tab's values;
+ * - `tags`: Y.Map<statusTagId, true> used as a set (ids of the workspace's `statusTags` list).
+ * The birthday, the trade embargo and the advertising consent are one plain object each in `fields`:
+ * their parts only make sense together (a reason without a date is no embargo).
  */
 export const CONTACT_MAPS = {
 	fields: 'fields',
@@ -44,7 +52,8 @@ export const CONTACT_MAPS = {
 	groups: 'groups',
 	customer: 'customer',
 	discounts: 'discounts',
-	supplier: 'supplier'
+	supplier: 'supplier',
+	tags: 'tags'
 } as const;
 
 /** The transaction origin of edits made on this device; everything else came from storage or a peer. */
@@ -71,6 +80,9 @@ function discountsMap(doc: Y.Doc): Y.Map<unknown> {
 }
 function supplierMap(doc: Y.Doc): Y.Map<unknown> {
 	return doc.getMap(CONTACT_MAPS.supplier);
+}
+function tagsMap(doc: Y.Doc): Y.Map<true> {
+	return doc.getMap(CONTACT_MAPS.tags);
 }
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
@@ -110,8 +122,41 @@ export function readFields(doc: Y.Doc): ContactFields {
 		archived: bool(m.get('archived')),
 		isCustomer: bool(m.get('isCustomer')),
 		isSupplier: bool(m.get('isSupplier')),
-		inheritCommercial: bool(m.get('inheritCommercial'))
+		inheritCommercial: bool(m.get('inheritCommercial')),
+		birthday: kind === 'person' ? readBirthday(m.get('birthday')) : null,
+		friend: bool(m.get('friend')),
+		embargo: readEmbargo(m.get('embargo')),
+		advertisingConsent: readConsent(m.get('advertisingConsent'))
 	};
+}
+
+function record(v: unknown): Record<string, unknown> | null {
+	return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+/** A stored birthday, or null when it is missing or not a real day (see validateBirthday). */
+export function readBirthday(v: unknown): Birthday | null {
+	const o = record(v);
+	if (!o || typeof o.day !== 'number' || typeof o.month !== 'number') return null;
+	const year = typeof o.year === 'number' ? o.year : null;
+	const checked = validateBirthday({ day: o.day, month: o.month, year });
+	return checked.ok ? checked.value : null;
+}
+
+/** A stored trade embargo: both a reason and a date, or none at all. */
+export function readEmbargo(v: unknown): TradeEmbargo | null {
+	const o = record(v);
+	if (!o || typeof o.reason !== 'string' || o.reason.trim() === '') return null;
+	if (typeof o.since !== 'string' || !isIsoDate(o.since)) return null;
+	return { reason: o.reason, since: o.since };
+}
+
+/** A stored advertising consent: a date and a source, or none (half a consent is no consent). */
+export function readConsent(v: unknown): AdvertisingConsent | null {
+	const o = record(v);
+	if (!o || typeof o.source !== 'string' || o.source.trim() === '') return null;
+	if (typeof o.date !== 'string' || !isIsoDate(o.date)) return null;
+	return { date: o.date, source: o.source };
 }
 
 const idOrNull = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -194,13 +239,15 @@ export function readContact(doc: Y.Doc): Contact {
 		if (c) channels.push(c);
 	});
 	const groups = [...groupsMap(doc).keys()].map(parseGroupId).filter((g) => g !== null);
+	const tags = [...tagsMap(doc).keys()].filter(isTagId);
 	return {
 		id,
 		...readFields(doc),
 		channels: sortChannels(channels),
 		groups: groups.sort(),
 		customer: readCustomer(doc),
-		supplier: readSupplier(doc)
+		supplier: readSupplier(doc),
+		tags: tags.sort()
 	};
 }
 
@@ -223,14 +270,24 @@ export function initContact(doc: Y.Doc, fields: ContactFields, origin: unknown =
  */
 function isNoop(doc: Y.Doc, edit: ContactEdit): boolean {
 	switch (edit.type) {
-		case 'set':
-			return fieldsMap(doc).get(edit.field) === edit.value;
+		case 'set': {
+			const stored = fieldsMap(doc).get(edit.field);
+			// Birthday, embargo and consent are plain objects: equal when their content is.
+			return (
+				stored === edit.value ||
+				(typeof edit.value === 'object' && JSON.stringify(stored) === JSON.stringify(edit.value))
+			);
+		}
 		case 'setParent':
 			return fieldsMap(doc).get('parentId') === edit.parentId;
 		case 'moveChannel':
 			return channelsMap(doc).get(edit.id)?.get('order') === edit.order;
 		case 'addGroup':
 			return groupsMap(doc).get(edit.id) === true;
+		case 'addTag':
+			return tagsMap(doc).get(edit.id) === true;
+		case 'removeTag':
+			return !tagsMap(doc).has(edit.id);
 		case 'setCustomer':
 		case 'setSupplier':
 			// Decided value by value in applyOne.
@@ -272,6 +329,12 @@ function applyOne(doc: Y.Doc, edit: ContactEdit): void {
 			return;
 		case 'removeGroup':
 			groupsMap(doc).delete(edit.id);
+			return;
+		case 'addTag':
+			tagsMap(doc).set(edit.id, true);
+			return;
+		case 'removeTag':
+			tagsMap(doc).delete(edit.id);
 			return;
 		case 'setCustomer': {
 			const { discounts, ...values } = edit.values;

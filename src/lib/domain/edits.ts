@@ -1,4 +1,11 @@
-import type { CommercialError, CustomerData, SupplierData } from './commercial';
+import { validateBirthday, type Birthday, type BirthdayError } from './birthday';
+import type {
+	AdvertisingConsent,
+	CommercialError,
+	CustomerData,
+	SupplierData,
+	TradeEmbargo
+} from './commercial';
 import {
 	validateCustomerData,
 	validateSupplierData,
@@ -7,6 +14,14 @@ import {
 	type CustomerField,
 	type SupplierField
 } from './commercial-validation';
+import {
+	isTagId,
+	validateAdvertisingConsent,
+	validateEmbargo,
+	type CheckedStatus,
+	type StatusError,
+	type StatusField
+} from './contact-status';
 import type { ChannelId, ContactId, GroupId } from './ids';
 import type { InheritanceSource } from './inheritance';
 import { nextMatchcode } from './names';
@@ -41,6 +56,9 @@ export type ContactEdit =
 	| { type: 'moveChannel'; id: ChannelId; order: string }
 	| { type: 'addGroup'; id: GroupId }
 	| { type: 'removeGroup'; id: GroupId }
+	/** Status-Merkmal: the id of an entry of the workspace's `statusTags` list. */
+	| { type: 'addTag'; id: string }
+	| { type: 'removeTag'; id: string }
 	/** Values of the Kunde tab; the others stay. Discounts, when given, replace all discounts. */
 	| { type: 'setCustomer'; values: Partial<CustomerDataInput> }
 	/** Values of the Lieferant tab; the others stay. */
@@ -52,12 +70,18 @@ const BOOLEAN_FIELDS: readonly EditableField[] = [
 	'archived',
 	'isCustomer',
 	'isSupplier',
-	'inheritCommercial'
+	'inheritCommercial',
+	'friend'
 ];
+/** Fields holding one plain object (or null): checked as a whole, stored as one value. */
+const OBJECT_FIELDS = ['birthday', 'embargo', 'advertisingConsent'] as const;
+type ObjectField = (typeof OBJECT_FIELDS)[number];
+const isObjectField = (field: EditableField): field is ObjectField =>
+	(OBJECT_FIELDS as readonly string[]).includes(field);
 const LONG_TEXT_FIELDS: readonly EditableField[] = ['notes', 'profile'];
 
-/** Why an edit was refused: a contact field's error, or a customer or supplier tab's. */
-export type EditError = ValidationError | CommercialError;
+/** Why an edit was refused: a contact field's error, a birthday's, a status value's, or a tab's. */
+export type EditError = ValidationError | CommercialError | BirthdayError | StatusError;
 
 /**
  * A rejected edit: which one and why. For the Kunde and Lieferant tabs `field` names the value
@@ -67,7 +91,7 @@ export type EditRejection = {
 	ok: false;
 	error: EditError;
 	index: number;
-	field?: CustomerField | SupplierField;
+	field?: CustomerField | SupplierField | StatusField;
 };
 
 /** What checking the customer tab needs beyond the contact: today, the recipients' chain. */
@@ -79,6 +103,47 @@ function firstError<K extends string>(
 ): EditRejection {
 	const [field, error] = Object.entries(errors)[0] as [K, CommercialError];
 	return { ok: false, error, index, field: field as unknown as CustomerField | SupplierField };
+}
+
+/** `YYYY-MM-DD` as a local date, for the birthday check (which compares local calendar dates). */
+function localDay(iso: string | undefined): Date | undefined {
+	const m = iso === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+	return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : undefined;
+}
+
+function record(v: unknown): Record<string, unknown> | null {
+	return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+/**
+ * Checks a birthday, an embargo or a consent as a whole and normalises it; null clears it. Only
+ * persons have a birthday; the dates may not lie after `today`.
+ */
+function checkObject(
+	contact: Contact,
+	field: ObjectField,
+	value: unknown,
+	today: string | undefined
+): CheckedStatus<ContactFields[ObjectField]> | { ok: false; field: StatusField; error: BirthdayError } {
+	if (value === null) return { ok: true, value: null };
+	const o = record(value);
+	if (field === 'birthday') {
+		if (contact.kind !== 'person') return { ok: false, field, error: 'birthdayNotPerson' };
+		const year = o?.year ?? null;
+		if (
+			!o ||
+			typeof o.day !== 'number' ||
+			typeof o.month !== 'number' ||
+			(year !== null && typeof year !== 'number')
+		)
+			return { ok: false, field, error: 'birthdayDay' };
+		const birthday: Birthday = { day: o.day, month: o.month, year: year as number | null };
+		const checked = validateBirthday(birthday, localDay(today));
+		return checked.ok ? checked : { ok: false, field, error: checked.error };
+	}
+	if (field === 'embargo')
+		return validateEmbargo({ reason: o?.reason, since: o?.since } as TradeEmbargo, today);
+	return validateAdvertisingConsent({ date: o?.date, source: o?.source } as AdvertisingConsent, today);
 }
 
 function checkSet(field: EditableField, value: unknown): ValidationError | null {
@@ -119,7 +184,14 @@ export function validateEdits(
 		if (e.type === 'set' && e.field === 'country' && typeof e.value === 'string')
 			country = e.value.trim().toUpperCase();
 	for (const [index, edit] of edits.entries()) {
-		if (edit.type === 'set') {
+		if (edit.type === 'set' && isObjectField(edit.field)) {
+			const checked = checkObject(contact, edit.field, edit.value, options.today);
+			if (!checked.ok) return { ok: false, error: checked.error, index, field: checked.field };
+			out.push({ type: 'set', field: edit.field, value: checked.value });
+		} else if (edit.type === 'addTag' || edit.type === 'removeTag') {
+			if (!isTagId(edit.id)) return { ok: false, error: 'tagInvalid', index };
+			out.push(edit);
+		} else if (edit.type === 'set') {
 			const value = typeof edit.value === 'string' && edit.field !== 'notes' ? edit.value.trim() : edit.value;
 			const error = checkSet(
 				edit.field,

@@ -4,6 +4,7 @@
  * included. Pure functions over data the caller has already loaded; nothing here reads storage.
  */
 import type { AccessLevel, AccessInfo, EveryoneLevel } from './access';
+import { birthdayMonthDay, type Birthday } from './birthday';
 import { preferredChannel, sortChannels } from './channels';
 import { localDate, type CustomerData, type SupplierData } from './commercial';
 import type { ContactId, GroupId } from './ids';
@@ -115,6 +116,12 @@ function vCardTimestamp(date: Date): string {
 		.replace(/[-:]/g, '');
 }
 
+/** A birthday as a vCard date: `19850412`, or `--0412` without a year (RFC 6350 4.3.1). */
+function vCardBirthday(birthday: Birthday): string {
+	const monthDay = birthdayMonthDay(birthday).replace('-', '');
+	return birthday.year === null ? `--${monthDay}` : `${String(birthday.year).padStart(4, '0')}${monthDay}`;
+}
+
 /** The name a person goes by, in natural order with the title: "Dr. Erika Mustermann". */
 function personName(contact: Contact): string {
 	return [contact.title, contact.firstName, contact.lastName]
@@ -168,6 +175,7 @@ function channelLines(channels: readonly Channel[]): string[] {
  *   the parameters X-KONTOR-PURPOSE and X-KONTOR-LABEL, which readers that do not know them ignore
  *   (RFC 6350 section 5 and 6.10).
  * - GENDER (persons only) from the salutation: mr M, ms F, diverse O, none N.
+ * - BDAY (persons only): `YYYYMMDD`, or `--MMDD` when the year is not known (RFC 6350 4.3.1).
  */
 export function toVCard(contact: Contact, options: VCardOptions): string {
 	const address = options.effective ?? contact;
@@ -196,6 +204,7 @@ export function toVCard(contact: Contact, options: VCardOptions): string {
 	}
 	lines.push(...channelLines(contact.channels));
 	if (isPerson) lines.push(property('GENDER', GENDERS[contact.salutation]));
+	if (isPerson && contact.birthday) lines.push(property('BDAY', vCardBirthday(contact.birthday)));
 	lines.push(property('LANG', contact.language));
 	if (contact.notes.trim() !== '') lines.push(property('NOTE', escapeVCardText(contact.notes)));
 	lines.push(property('UID', `urn:uuid:${contact.id}`));
@@ -238,6 +247,8 @@ export interface GdprExportInput {
 	names: (userId: string) => string | undefined;
 	/** Names of the workspace's contact groups. */
 	groupNames?: ReadonlyMap<GroupId, string>;
+	/** Names of the workspace's status tags (Status-Merkmale). */
+	tagNames?: ReadonlyMap<string, string>;
 	/** What the contact inherits from its parent (`effectiveValues`), if loaded. */
 	effective?: EffectiveValues | null;
 	exportedBy: { id: string; name: string };
@@ -278,6 +289,8 @@ export interface GdprExport {
 		fields: ContactFields;
 		channels: Channel[];
 		groups: GdprNamed<GroupId>[];
+		/** Status-Merkmale, named as the workspace lists them (null for a tag it no longer has). */
+		tags: GdprNamed[];
 		/** Kunde and Lieferant tabs (bank account and tax ids included), whether or not the role is on. */
 		customer: CustomerData;
 		supplier: SupplierData;
@@ -304,7 +317,8 @@ function exportFields(contact: Contact): ContactFields {
 	// Keyed by the full field list, so a field added to ContactFields is exported without a change here.
 	const fields = emptyContactFields(contact.kind);
 	const out = {} as Record<keyof ContactFields, unknown>;
-	for (const key of Object.keys(fields) as (keyof ContactFields)[]) out[key] = contact[key];
+	// Birthday, embargo and consent are objects: copied, so the file shares nothing with the contact.
+	for (const key of Object.keys(fields) as (keyof ContactFields)[]) out[key] = structuredClone(contact[key]);
 	return out as ContactFields;
 }
 
@@ -375,6 +389,7 @@ export function gdprExport(input: GdprExportInput): GdprExport {
 			fields: exportFields(contact),
 			channels: sortChannels(contact.channels).map(exportChannel),
 			groups: contact.groups.map(group),
+			tags: contact.tags.map((id) => ({ id, name: input.tagNames?.get(id) ?? null })),
 			customer: structuredClone(contact.customer),
 			supplier: { ...contact.supplier }
 		},

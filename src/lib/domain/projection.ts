@@ -1,4 +1,6 @@
+import { birthdayMonthDay, observedBirthday, type Birthday } from './birthday';
 import { preferredChannel, isPhoneLike, sortChannels } from './channels';
+import type { TradeEmbargo } from './commercial';
 import type { ContactId, GroupId } from './ids';
 import { effectiveValues, pickAddress, type InheritanceSource } from './inheritance';
 import { displayName, sortKey } from './names';
@@ -36,6 +38,17 @@ export interface ContactRow {
 	 * so deleting a contact finds the customers that name it.
 	 */
 	invoiceRecipientId?: ContactId | null;
+	/**
+	 * Status tags (ids of the workspace's list), own values: shown beside the name in the list and
+	 * filtered by (`t:` entries). Rows written before tags existed lack them, as the next three.
+	 */
+	tags?: string[];
+	/** The Handelssperre, for the red badge beside the name (reason and date as its description). */
+	embargo?: TradeEmbargo | null;
+	/** A person's birthday (null for companies), for the favourites' "today" check. */
+	birthday?: Birthday | null;
+	/** The profile text, kept so a parent's change can re-derive the search tokens without the document. */
+	profile?: string;
 	/** The contact's own values, kept so a parent's change can re-derive this row without the document. */
 	ownAddress: Address;
 	ownGroups: GroupId[];
@@ -57,9 +70,11 @@ export interface ContactRow {
 	phones: string[];
 	tokens: string[];
 	/**
-	 * List filters this row passes, one index entry each: `k:<kind>`, `g:<group>`, `kg:<kind>:<group>`.
-	 * An archived row has `archived` and the same entries behind `archived:` instead, so the kind and
-	 * group filters leave it out and the archived view can be filtered the same way.
+	 * List filters this row passes, one index entry each: `k:<kind>`, `g:<group>`, `kg:<kind>:<group>`,
+	 * `t:<status tag>`, `kt:<kind>:<status tag>`, and for a person with a birthday `b:<MM-DD>` (the
+	 * favourites look up today's birthdays by it, not by reading every row). An archived row has
+	 * `archived` and the same entries behind `archived:` instead, so the kind, group and tag filters
+	 * and the birthdays leave it out and the archived view can be filtered the same way.
 	 */
 	filters: string[];
 	updatedAt: number;
@@ -83,8 +98,70 @@ export function passesFilter(filters: readonly string[], facet: string | null): 
 	return facet ? filters.includes(facet) : !filters.includes(ARCHIVED_FILTER);
 }
 
-function rowFilters(kind: ContactKind, groups: readonly GroupId[], archived: boolean): string[] {
-	const filters = [`k:${kind}`, ...groups.flatMap((g) => [`g:${g}`, `kg:${kind}:${g}`])];
+/** A list filter: kind, contact group and status tag (null for any), active or archived contacts. */
+export interface ListFacets {
+	kind?: ContactKind | null;
+	group?: GroupId | null;
+	tag?: string | null;
+	archived?: boolean;
+}
+
+/**
+ * The filter entries a row must all have to pass `facets`: one for kind and group (as `filterKey`),
+ * one for the status tag (`t:` or, with a kind, `kt:`). Empty for the whole list (every row
+ * without `ARCHIVED_FILTER`); a lookup reads each entry's index and intersects the keys.
+ */
+export function filterKeys(facets: ListFacets): string[] {
+	const kind = facets.kind ?? null;
+	const group = facets.group ?? null;
+	const tag = facets.tag ?? null;
+	const archived = facets.archived ?? false;
+	const prefix = archived ? `${ARCHIVED_FILTER}:` : '';
+	const keys: string[] = [];
+	// With a tag the kind goes with it (`kt:`), so kind and tag are one index read; the bare
+	// `archived` entry is left out then, as every `archived:` entry implies it.
+	const main = filterKey(tag ? null : kind, group, archived);
+	if (main && (group || !tag)) keys.push(main);
+	if (tag) keys.push(`${prefix}${kind ? `kt:${kind}:${tag}` : `t:${tag}`}`);
+	return keys;
+}
+
+/** True when a row with these filter entries belongs in the list under `keys` (see `filterKeys`). */
+export function passesFilters(filters: readonly string[], keys: readonly string[]): boolean {
+	return keys.length === 0 ? !filters.includes(ARCHIVED_FILTER) : keys.every((k) => filters.includes(k));
+}
+
+/** The filter entry of the persons whose birthday is on `monthDay` ("MM-DD", see birthdayMonthDay). */
+export function birthdayFilter(monthDay: string): string {
+	return `b:${monthDay}`;
+}
+
+/**
+ * The birthday entries to look up for the local date of `date`: its own day, and on 28 February of
+ * a year without 29 February also "02-29" (those birthdays are shown on 28 February then).
+ */
+export function birthdayFiltersOn(date: Date): string[] {
+	const today = { month: date.getMonth() + 1, day: date.getDate() };
+	const keys = [birthdayFilter(birthdayMonthDay(today))];
+	const leapDay = observedBirthday({ month: 2, day: 29 }, date.getFullYear());
+	if (leapDay.month === today.month && leapDay.day === today.day && today.day !== 29)
+		keys.push(birthdayFilter('02-29'));
+	return keys;
+}
+
+function rowFilters(
+	kind: ContactKind,
+	groups: readonly GroupId[],
+	tags: readonly string[],
+	birthday: Birthday | null,
+	archived: boolean
+): string[] {
+	const filters = [
+		`k:${kind}`,
+		...groups.flatMap((g) => [`g:${g}`, `kg:${kind}:${g}`]),
+		...tags.flatMap((t) => [`t:${t}`, `kt:${kind}:${t}`]),
+		...(kind === 'person' && birthday ? [birthdayFilter(birthdayMonthDay(birthday))] : [])
+	];
 	return archived ? [ARCHIVED_FILTER, ...filters.map((f) => `${ARCHIVED_FILTER}:${f}`)] : filters;
 }
 
@@ -132,6 +209,10 @@ function deriveRow(base: RowBase, parent: InheritanceSource | null): ContactRow 
 	);
 	const parentName = parent && parent.id === base.parentId ? parent.displayName : '';
 	const archived = base.archived === true;
+	// Rows written before tags, embargo, birthday and profile were projected lack them.
+	const tags = base.tags ?? [];
+	const birthday = base.kind === 'person' ? (base.birthday ?? null) : null;
+	const profile = base.profile ?? '';
 	const tokens = searchTokens({
 		texts: [
 			base.displayName,
@@ -140,6 +221,7 @@ function deriveRow(base: RowBase, parent: InheritanceSource | null): ContactRow 
 			base.matchcode,
 			eff.address.city,
 			eff.address.zip,
+			profile,
 			...base.emails
 		],
 		phoneDigits: base.phones.flatMap(phoneSearchDigits)
@@ -153,8 +235,12 @@ function deriveRow(base: RowBase, parent: InheritanceSource | null): ContactRow 
 		addressFrom: eff.addressFrom?.id ?? null,
 		groupsFrom: eff.groupsFrom?.id ?? null,
 		archived,
+		tags,
+		embargo: base.embargo ?? null,
+		birthday,
+		profile,
 		tokens,
-		filters: rowFilters(base.kind, eff.groups, archived)
+		filters: rowFilters(base.kind, eff.groups, tags, birthday, archived)
 	};
 }
 
@@ -185,6 +271,10 @@ export function projectContact(
 			isCustomer: contact.isCustomer,
 			isSupplier: contact.isSupplier,
 			invoiceRecipientId: contact.isCustomer ? contact.customer.invoiceRecipientId : null,
+			tags: [...contact.tags],
+			embargo: contact.embargo ? { ...contact.embargo } : null,
+			birthday: contact.kind === 'person' && contact.birthday ? { ...contact.birthday } : null,
+			profile: contact.profile,
 			ownAddress: pickAddress(contact),
 			ownGroups: [...contact.groups],
 			phone: phone?.value ?? '',

@@ -146,6 +146,19 @@ function templatesOf(language: string, workspace: WorkspaceSalutations): Salutat
 }
 
 /**
+ * The required lines a language still lacks (neither built in nor the workspace's own, or blanked
+ * by the workspace); empty when the language counts. The settings UI says what is missing.
+ */
+export function missingSalutationLines(
+	language: string,
+	workspace: WorkspaceSalutations = {}
+): (typeof REQUIRED_KEYS)[number][] {
+	const own = workspace.templates?.[language] ?? {};
+	const builtIn: Partial<SalutationTemplates> = BUILT_IN[language] ?? {};
+	return REQUIRED_KEYS.filter((key) => (own[key] ?? builtIn[key] ?? '').trim() === '');
+}
+
+/**
  * The lines for a language: the contact's language, else the workspace's default language, else
  * German. A language counts only with every line present (built in, or added by the workspace), so
  * a half-configured language never mixes with another one.

@@ -1,4 +1,12 @@
-import { emptyCustomerData, emptySupplierData, type CustomerData, type SupplierData } from './commercial';
+import type { Birthday } from './birthday';
+import {
+	emptyCustomerData,
+	emptySupplierData,
+	type AdvertisingConsent,
+	type CustomerData,
+	type SupplierData,
+	type TradeEmbargo
+} from './commercial';
 import type { ChannelId, ContactId, GroupId } from './ids';
 
 export type ContactKind = 'company' | 'person';
@@ -64,6 +72,14 @@ export interface ContactFields {
 	isSupplier: boolean;
 	/** A contact person takes the customer and supplier data (and roles) of its parent ("erben"). */
 	inheritCommercial: boolean;
+	/** Geburtstag: persons only (null for companies); day and month, the year optional. */
+	birthday: Birthday | null;
+	/** Freund: addressed personally ("Lieber Max,") instead of formally. */
+	friend: boolean;
+	/** Handelssperre with its reason and date; null when trade is allowed. One value: both parts or none. */
+	embargo: TradeEmbargo | null;
+	/** Recorded consent to advertising (date and source); null when none was recorded. */
+	advertisingConsent: AdvertisingConsent | null;
 }
 
 export type ContactFieldName = keyof ContactFields;
@@ -101,11 +117,19 @@ export interface Contact extends ContactFields {
 	 */
 	customer: CustomerData;
 	supplier: SupplierData;
+	/** Status-Merkmale: ids of the workspace's `statusTags` list (VIP, Zahlungsverzug ...), sorted. */
+	tags: string[];
 }
 
 /** The parts of a contact that are not scalar fields, as a new contact has them. */
-export function emptyContactParts(): Pick<Contact, 'channels' | 'groups' | 'customer' | 'supplier'> {
-	return { channels: [], groups: [], customer: emptyCustomerData(), supplier: emptySupplierData() };
+export function emptyContactParts(): Pick<Contact, 'channels' | 'groups' | 'customer' | 'supplier' | 'tags'> {
+	return {
+		channels: [],
+		groups: [],
+		customer: emptyCustomerData(),
+		supplier: emptySupplierData(),
+		tags: []
+	};
 }
 
 /** Kontaktgruppe, defined per workspace. */
@@ -140,6 +164,10 @@ export function emptyContactFields(kind: ContactKind): ContactFields {
 		archived: false,
 		isCustomer: false,
 		isSupplier: false,
-		inheritCommercial: false
+		inheritCommercial: false,
+		birthday: null,
+		friend: false,
+		embargo: null,
+		advertisingConsent: null
 	};
 }

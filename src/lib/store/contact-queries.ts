@@ -1,9 +1,9 @@
 import {
 	ARCHIVED_FILTER,
-	filterKey,
+	filterKeys,
 	matchesTerms,
 	parseSearchQuery,
-	passesFilter,
+	passesFilters,
 	type ContactRow
 } from '../domain';
 import type { ListFilter } from './contact-store';
@@ -23,9 +23,10 @@ const CHECK_ROWS_UP_TO = 200;
  */
 export async function queryKeys(db: KontorDexie, filter: ListFilter): Promise<string[]> {
 	const terms = parseSearchQuery(filter.query ?? '');
-	const facet = filterKey(filter.kind ?? null, filter.group ?? null, filter.archived ?? false);
+	const facets = filterKeys(filter);
+	const facet = facets.length > 0;
 	if (terms.length === 0) {
-		if (facet) return db.contacts.where('filters').equals(facet).primaryKeys();
+		if (facet) return facetKeys(db, facets);
 		return withoutArchived(db, db.contacts.toCollection().primaryKeys());
 	}
 	const [only] = terms;
@@ -34,7 +35,7 @@ export async function queryKeys(db: KontorDexie, filter: ListFilter): Promise<st
 		// list order. A prefix that short would match a word in most contacts anyway.
 		const keys = db.contacts.where(':id').startsWith(only).primaryKeys();
 		if (!facet) return withoutArchived(db, keys);
-		return intersectSorted([await keys, await db.contacts.where('filters').equals(facet).primaryKeys()]);
+		return intersectSorted([await keys, await facetKeys(db, facets)]);
 	}
 	// The longest term is usually the rarest. When it selects few contacts, their rows are read
 	// and the other terms and the filter are checked on them. Otherwise each further term is an
@@ -47,14 +48,23 @@ export async function queryKeys(db: KontorDexie, filter: ListFilter): Promise<st
 		const rows = await db.contacts.bulkGet(firstKeys);
 		return rows
 			.filter((r): r is ContactRow => r !== undefined)
-			.filter((r) => passesFilter(r.filters, facet) && matchesTerms(r.tokens, rest))
+			.filter((r) => passesFilters(r.filters, facets) && matchesTerms(r.tokens, rest))
 			.map((r) => r.key);
 	}
 	const narrowing = rest.filter((term) => term.length > 1);
 	const perTerm = [firstKeys, ...(await Promise.all(narrowing.map((term) => termKeys(db, term))))];
 	if (!facet) return withoutArchived(db, Promise.resolve(intersectSorted(perTerm)));
-	perTerm.push(await db.contacts.where('filters').equals(facet).primaryKeys());
+	perTerm.push(await facetKeys(db, facets));
 	return intersectSorted(perTerm);
+}
+
+/**
+ * Keys of the rows that have every filter entry, ascending: one index read per entry (kind and
+ * group are one entry, a status tag another), intersected.
+ */
+async function facetKeys(db: KontorDexie, facets: readonly string[]): Promise<string[]> {
+	const lists = await Promise.all(facets.map((f) => db.contacts.where('filters').equals(f).primaryKeys()));
+	return lists.length === 1 ? (lists[0] as string[]) : intersectSorted(lists);
 }
 
 /**

@@ -67,6 +67,14 @@ import {
 	writeProjectionBatch
 } from './projection-writer';
 import { queryKeys } from './contact-queries';
+import {
+	birthdayRows,
+	favoriteItems,
+	readFavorites,
+	writeFavorite,
+	type FavoriteItem,
+	type FavoriteOwner
+} from './favorites';
 import { contactReferences, type ReferenceSource } from './references';
 import { buildContact, derivedChannelValue, prepareContact, type EditRejectionResult } from './contact-input';
 
@@ -76,6 +84,8 @@ export interface StoreChange {
 	rowIds: string[];
 	/** True when the change was made in another tab of this device. */
 	remote: boolean;
+	/** True when stars (favourites) changed on this device; they are in no document and no row. */
+	favorites?: boolean;
 }
 
 /** The outcome of an edit the user made; storage failures throw a `StorageError` instead. */
@@ -130,6 +140,14 @@ export type SyncKey = 'syncCursor' | 'syncWorkspace' | 'syncSession';
 const SYNC_CURSOR: SyncKey = 'syncCursor';
 /** Meta key: contact persons the user may not see, counted per contact by the server. */
 const HIDDEN_CHILDREN = 'hiddenChildren';
+/**
+ * Meta key: what the projection rows carry. Version 1 added status tags, embargo, birthday (with
+ * their filter entries) and the profile's words; rows written before lack them and are rebuilt
+ * once from the documents. No new index was needed (they are entries of `filters` and `tokens`),
+ * so this is not a Dexie version.
+ */
+const PROJECTION_VERSION_KEY = 'projectionVersion';
+const PROJECTION_VERSION = 1;
 /** The Yjs update that changes nothing. */
 const NO_CHANGE = Y.encodeStateAsUpdate(new Y.Doc());
 
@@ -138,6 +156,8 @@ export interface ListFilter {
 	query?: string;
 	kind?: ContactKind | null;
 	group?: GroupId | null;
+	/** A status tag (id of the workspace's `statusTags` list). */
+	tag?: string | null;
 	/** True lists only the archived contacts; otherwise they are left out. */
 	archived?: boolean;
 }
@@ -217,6 +237,7 @@ export class KontorStore {
 			}
 			const store = new KontorStore(db, device);
 			store.#author = String((await db.meta.get('profileName'))?.value ?? '');
+			await store.#checkProjection();
 			return store;
 		} catch (error) {
 			db.close();
@@ -299,6 +320,29 @@ export class KontorStore {
 
 	async count(): Promise<number> {
 		return this.#guard(() => this.#db.contacts.count());
+	}
+
+	// ---- favourites (personal, on this device) ----
+
+	/** The contacts `owner` starred on this device (see `FavoriteOwner`), sorted by id. */
+	async favorites(owner: FavoriteOwner): Promise<ContactId[]> {
+		return this.#guard(() => readFavorites(this.#db, owner));
+	}
+
+	/** Stars or unstars a contact for `owner`; other tabs hear of it as a change with `favorites`. */
+	async setFavorite(owner: FavoriteOwner, id: ContactId, starred: boolean): Promise<void> {
+		const changed = await this.#guard(() => writeFavorite(this.#db, owner, id, starred));
+		if (changed) this.#announce({ docIds: [], rowIds: [], favorites: true });
+	}
+
+	/** Persons whose birthday is on the local date of `date` (by index, see `birthdayRows`). */
+	async birthdaysOn(date: Date): Promise<ContactRow[]> {
+		return this.#guard(() => birthdayRows(this.#db, date));
+	}
+
+	/** The "Favoriten" section for `owner` on the local date of `date`: starred contacts and birthdays. */
+	async favoriteItems(owner: FavoriteOwner, date: Date): Promise<FavoriteItem[]> {
+		return this.#guard(() => favoriteItems(this.#db, owner, date));
 	}
 
 	// ---- references ----
@@ -1072,6 +1116,25 @@ export class KontorStore {
 		const rows = await this.#guard(() => rebuildRows(this.#db, onProgress));
 		this.#announce({ docIds: [], rowIds: rows.map((r) => r.id) });
 		return rows.length;
+	}
+
+	/**
+	 * Rows projected by an older version lack what this one lists and searches by: they are rebuilt
+	 * once, in the background (the old rows serve meanwhile; this tab's edits wait for it). A
+	 * database without rows is current at once. A failed rebuild is tried again at the next start.
+	 */
+	async #checkProjection(): Promise<void> {
+		const db = this.#db;
+		if ((await db.meta.get(PROJECTION_VERSION_KEY))?.value === PROJECTION_VERSION) return;
+		const current = { key: PROJECTION_VERSION_KEY, value: PROJECTION_VERSION };
+		if ((await db.contacts.count()) === 0) {
+			await db.meta.put(current);
+			return;
+		}
+		void this.#serially(async () => {
+			await this.rebuildProjection();
+			await this.#guard(() => db.meta.put(current));
+		}).catch((error: unknown) => console.warn('Kontor: the list could not be rebuilt', error));
 	}
 
 	/** Every projection row, in list order (for verification and export). */

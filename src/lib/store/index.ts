@@ -1,5 +1,6 @@
 export * from './contact-store';
 export * from './errors';
+export { LOCAL_FAVORITES, userFavorites, type FavoriteItem, type FavoriteOwner } from './favorites';
 export type { ReferenceSource } from './references';
 export type { UpdateRecord } from './db';
 export type { WorkspaceEdit } from '../crdt';

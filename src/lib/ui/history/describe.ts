@@ -7,6 +7,7 @@
 import type { Channel, Contact, ContactGroup } from '$lib/domain';
 import type { FieldChange, HistoryEntry, JsonValue } from '$lib/store';
 import { countryName, isMessageKey, t } from '../i18n/index.svelte';
+import { formatBirthday, formatIsoDate } from '../contact/format-date';
 
 /** What a change did: set a value, add or remove an entry (channel, group), or reorder an entry. */
 export type ChangeAction = 'changed' | 'added' | 'removed' | 'moved';
@@ -38,6 +39,8 @@ export interface DescribeContext {
 	names: ReadonlyMap<string, string>;
 	/** Names of the workspace's members, for changes of rights. */
 	members: ReadonlyMap<string, string>;
+	/** Names of the workspace's status tags (Status-Merkmale); none known without it. */
+	tags?: ReadonlyMap<string, string>;
 }
 
 type Entry = { [key: string]: JsonValue };
@@ -56,6 +59,8 @@ export function describeContext(input: {
 	groups: readonly ContactGroup[];
 	names?: ReadonlyMap<string, string>;
 	members?: readonly { id: string; name: string }[];
+	/** The workspace's status tags list. */
+	tags?: readonly { id: string; name: string }[];
 }): DescribeContext {
 	const channels = new Map<string, ChannelInfo>();
 	// Oldest first, so later changes win.
@@ -78,7 +83,8 @@ export function describeContext(input: {
 		channels,
 		groups: new Map(input.groups.map((g) => [g.id, g.name])),
 		names: input.names ?? new Map(),
-		members: new Map((input.members ?? []).map((m) => [m.id, m.name]))
+		members: new Map((input.members ?? []).map((m) => [m.id, m.name])),
+		tags: new Map((input.tags ?? []).map((e) => [e.id, e.name]))
 	};
 }
 
@@ -137,7 +143,26 @@ export function formatValue(
 	}
 	if (typeof value === 'number') return String(value);
 	if (root === 'channels' && path.length === 2 && isEntry(value)) return entrySummary(value);
+	if (root === 'fields' && path.length === 2 && isEntry(value)) {
+		const text = statusValue(key, value);
+		if (text !== null) return text;
+	}
 	return JSON.stringify(value);
+}
+
+/**
+ * Birthday, trade embargo and advertising consent, which are stored as one object each:
+ * "12. April 1985", "Offene Forderungen (seit 01.10.2026)", "20.05.2025, Messe". Null for others.
+ */
+function statusValue(key: string | undefined, value: Entry): string | null {
+	const { day, month, year } = value;
+	if (key === 'birthday' && typeof day === 'number' && typeof month === 'number')
+		return formatBirthday({ day, month, year: typeof year === 'number' ? year : null });
+	if (key === 'embargo')
+		return t('history.embargoValue', { reason: str(value.reason), date: formatIsoDate(str(value.since)) });
+	if (key === 'advertisingConsent')
+		return t('history.consentValue', { date: formatIsoDate(str(value.date)), source: str(value.source) });
+	return null;
 }
 
 function describeChannel(change: FieldChange, ctx: DescribeContext): ChangeText {
@@ -263,6 +288,15 @@ export function describeChange(change: FieldChange, ctx: DescribeContext): Chang
 				? { action: 'added', field, label: t('history.groupAdded'), from: '', to: name }
 				: { action: 'changed', field: `${field} ${name}`, label: `${field} ${name}`, from: '', to: '' };
 	}
+	if (root === 'tags' && key && change.path.length === 2) {
+		const name = ctx.tags?.get(key) ?? t('history.unknownTag');
+		const field = t('history.tag');
+		return change.to === undefined
+			? { action: 'removed', field, label: t('history.tagRemoved'), from: name, to: '' }
+			: change.from === undefined
+				? { action: 'added', field, label: t('history.tagAdded'), from: '', to: name }
+				: { action: 'changed', field: `${field} ${name}`, label: `${field} ${name}`, from: '', to: '' };
+	}
 	const field =
 		root === 'fields' && key && change.path.length === 2 ? fieldLabel(key) : change.path.join(' › ');
 	const from = formatValue(change.path, change.from, ctx);
@@ -313,15 +347,18 @@ export function isInitialValue(change: FieldChange): boolean {
 	return v !== undefined && v !== null && v !== '' && v !== false && !isDerived(change);
 }
 
-/** Which filter a change belongs to: a field, a channel entry, or the contact groups. */
+/** Which filter a change belongs to: a field, a channel entry, the contact groups or status tags. */
 export function filterKey(path: readonly string[]): string {
-	return path[0] === 'groups' || path[0] === 'access' ? path[0] : path.slice(0, 2).join('/');
+	return path[0] === 'groups' || path[0] === 'tags' || path[0] === 'access'
+		? path[0]
+		: path.slice(0, 2).join('/');
 }
 
 /** The name of a filter (see `filterKey`). */
 export function filterLabel(path: readonly string[], ctx: DescribeContext): string {
 	const [root, key] = path;
 	if (root === 'groups') return t('contact.sectionGroups');
+	if (root === 'tags') return t('contact.tags');
 	if (root === 'access') return t('history.access');
 	if (root === 'channels' && key) return channelTitle(ctx.channels.get(key));
 	if (root === 'fields' && key) return fieldLabel(key);
@@ -343,11 +380,18 @@ export function currentValue(
 	const [root, key, sub] = path;
 	if (!key) return UNKNOWN;
 	if (root === 'fields' && path.length === 2) {
-		if (key === 'id' || key === 'channels' || key === 'groups' || !Object.hasOwn(contact, key))
+		if (
+			key === 'id' ||
+			key === 'channels' ||
+			key === 'groups' ||
+			key === 'tags' ||
+			!Object.hasOwn(contact, key)
+		)
 			return UNKNOWN;
 		return (contact as unknown as Record<string, JsonValue>)[key];
 	}
 	if (root === 'groups' && path.length === 2) return contact.groups.some((g) => g === key) ? true : undefined;
+	if (root === 'tags' && path.length === 2) return contact.tags.includes(key) ? true : undefined;
 	if (root === 'channels') {
 		const channel = contact.channels.find((c) => c.id === key);
 		if (!channel) return path.length === 2 ? undefined : UNKNOWN;

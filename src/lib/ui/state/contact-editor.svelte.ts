@@ -213,6 +213,8 @@ export class ContactEditorModel {
 	// Any change may touch this contact, its parent, a contact person or the groups; a reload is a
 	// few indexed reads and a cached document, so it is simpler and safer than deciding.
 	#onChange(change: StoreChange): void {
+		// A star is in no document and no row: nothing shown here changed.
+		if (change.favorites && change.docIds.length === 0 && change.rowIds.length === 0) return;
 		void this.load(change);
 	}
 

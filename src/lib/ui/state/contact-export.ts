@@ -58,10 +58,11 @@ export async function buildExport(
 		});
 		return { fileName, text, type: TYPES.vcf };
 	}
-	const [history, stored, groups] = await Promise.all([
+	const [history, stored, groups, config] = await Promise.all([
 		store.history(id),
 		store.accessOf(id),
-		store.groups()
+		store.groups(),
+		store.workspaceConfig()
 	]);
 	// The user this device acts for: the account, or (without a server) the device and its profile name.
 	const me = account ? account.user : { id: store.deviceId, name: store.author };
@@ -76,6 +77,7 @@ export async function buildExport(
 		access,
 		names: (userId) => members.get(userId),
 		groupNames: new Map(groups.map((g) => [g.id, g.name])),
+		tagNames: new Map(config.lists.statusTags.map((e) => [e.id, e.name])),
 		effective,
 		exportedBy: { id: me.id, name: me.name },
 		now

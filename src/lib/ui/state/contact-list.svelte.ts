@@ -1,8 +1,8 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- row maps are replaced whole, never mutated after publishing */
 import {
-	filterKey,
+	filterKeys,
 	parseSearchQuery,
-	passesFilter,
+	passesFilters,
 	type ContactKind,
 	type ContactRow,
 	type GroupId
@@ -37,6 +37,8 @@ export class ContactListModel {
 	#query = $state('');
 	#kind = $state<ContactKind | null>(null);
 	#group = $state<GroupId | null>(null);
+	/** A status tag (id of the workspace's `statusTags` list); null for any. */
+	#tag = $state<string | null>(null);
 	/** True shows the archived contacts (and only them). */
 	#archived = $state(false);
 	#keys = $state.raw<string[]>([]);
@@ -67,6 +69,9 @@ export class ContactListModel {
 	}
 	get group(): GroupId | null {
 		return this.#group;
+	}
+	get tag(): string | null {
+		return this.#tag;
 	}
 	get archived(): boolean {
 		return this.#archived;
@@ -128,11 +133,13 @@ export class ContactListModel {
 		query?: string;
 		kind?: ContactKind | null;
 		group?: GroupId | null;
+		tag?: string | null;
 		archived?: boolean;
 	}): Promise<void> {
 		if (filter.query !== undefined) this.#query = filter.query;
 		if (filter.kind !== undefined) this.#kind = filter.kind;
 		if (filter.group !== undefined) this.#group = filter.group;
+		if (filter.tag !== undefined) this.#tag = filter.tag;
 		if (filter.archived !== undefined) this.#archived = filter.archived;
 		return this.refresh();
 	}
@@ -143,7 +150,7 @@ export class ContactListModel {
 		const query = this.#query;
 		const terms = parseSearchQuery(query);
 		const archived = this.#archived;
-		const filter = [this.#kind, this.#group, archived, ...terms].join('\u0000');
+		const filter = [this.#kind, this.#group, this.#tag, archived, ...terms].join('\u0000');
 		// Typing that changes no term, or that is not yet a term ("+4", "10"), keeps what is shown.
 		const unchanged = filter === this.#shownFilter || (query.trim() !== '' && terms.length === 0);
 		if (!force && this.#complete && unchanged) {
@@ -153,9 +160,15 @@ export class ContactListModel {
 		}
 		this.#busy = true;
 		try {
-			if (!this.#loaded && !query && !this.#kind && !this.#group && !archived)
+			if (!this.#loaded && !query && !this.#kind && !this.#group && !this.#tag && !archived)
 				await this.#paintFirstRows(generation);
-			const keys = await this.store.listKeys({ query, kind: this.#kind, group: this.#group, archived });
+			const keys = await this.store.listKeys({
+				query,
+				kind: this.#kind,
+				group: this.#group,
+				tag: this.#tag,
+				archived
+			});
 			// A newer keystroke started another query; its answer wins.
 			if (generation !== this.#generation) return;
 			const rows = await this.#fetch(keys, this.#window.start, this.#window.end, new Map());
@@ -217,7 +230,8 @@ export class ContactListModel {
 	}
 
 	#onChange(change: StoreChange): void {
-		if (change.rowIds.length === 0 && change.docIds.length > 0) return;
+		// Stars change no row (see FavoritesModel).
+		if (change.rowIds.length === 0 && (change.docIds.length > 0 || change.favorites)) return;
 		// A search is re-run; without one, the few changed rows are patched into the keys, so an edit
 		// does not read the keys of all 50,000 contacts again.
 		if (this.#query.trim() !== '' || !this.#complete || change.rowIds.length > PATCH_UP_TO)
@@ -258,12 +272,17 @@ export class ContactListModel {
 		try {
 			const rows = await this.store.rowsByIds(rowIds);
 			if (generation !== this.#generation) return;
-			const facet = filterKey(this.#kind, this.#group, this.#archived);
+			const facets = filterKeys({
+				kind: this.#kind,
+				group: this.#group,
+				tag: this.#tag,
+				archived: this.#archived
+			});
 			const changed = new Set(rowIds);
 			const unchanged = (k: string) => !changed.has(k.slice(k.indexOf('\u0000') + 1));
 			const keys = this.#keys.filter(unchanged);
 			for (const row of rows) {
-				if (!passesFilter(row.filters, facet)) continue;
+				if (!passesFilters(row.filters, facets)) continue;
 				keys.splice(insertionPoint(keys, row.key), 0, row.key);
 			}
 			this.#keys = keys;

@@ -1,6 +1,7 @@
 import { getContext, setContext } from 'svelte';
 import type { KontorStore } from '$lib/store';
 import type { ContactListModel } from './contact-list.svelte';
+import type { FavoritesModel } from './favorites.svelte';
 import type { GroupsModel } from './groups.svelte';
 import type { ListAccessModel } from './list-access.svelte';
 import type { SyncModel } from './sync.svelte';
@@ -17,6 +18,8 @@ export interface Session {
 	sync: SyncModel;
 	/** Which listed contacts the user may only read. */
 	listAccess: ListAccessModel;
+	/** The user's starred contacts (on this device) and today's birthdays. */
+	favorites: FavoritesModel;
 }
 
 const KEY = Symbol('kontor-session');
