@@ -6,6 +6,7 @@ import {
 	initContact,
 	newContactDoc,
 	readContact,
+	readFields,
 	recordChanges,
 	snapshotJson,
 	writeAt,
@@ -65,27 +66,31 @@ describe('recordChanges: scalar fields', () => {
 		]);
 	});
 
-	it('records a field set for the first time with no from', () => {
+	it('records a field set for the first time as changed from its default, which was never written', () => {
 		const doc = newContactDoc(CONTACT_ID);
 		doc.getMap('fields').set('kind', 'person');
-		const [change, ...rest] = changesOf(doc, [{ type: 'set', field: 'city', value: 'Köln' }]);
-		expect(rest).toEqual([]);
-		expect(change?.path).toEqual(['fields', 'city']);
-		expect(change?.from).toBeUndefined();
-		expect(change?.to).toBe('Köln');
+		expect(changesOf(doc, [{ type: 'set', field: 'city', value: 'Köln' }])).toEqual([
+			{ path: ['fields', 'city'], from: '', to: 'Köln' }
+		]);
+		expect(changesOf(doc, [{ type: 'set', field: 'inheritGroups', value: true }])).toEqual([
+			{ path: ['fields', 'inheritGroups'], from: false, to: true }
+		]);
+		// Setting a default on a field never written writes nothing.
+		expect(changesOf(doc, [{ type: 'set', field: 'country', value: 'DE' }])).toEqual([]);
+		expect(doc.getMap('fields').has('country')).toBe(false);
 	});
 
-	it('records every field of a new contact as set from absent', () => {
+	it('records a new contact as set from absent: its kind and what differs from the defaults', () => {
 		const doc = newContactDoc(CONTACT_ID);
-		const fields = { ...emptyContactFields('company'), companyName: 'Müller GmbH' };
+		const fields = { ...emptyContactFields('company'), companyName: 'Müller GmbH', country: 'AT' };
 		const changes = recordChanges(doc, LOCAL_ORIGIN, () => initContact(doc, fields));
-		expect(changes).toHaveLength(Object.keys(fields).length);
-		for (const change of changes) {
-			const key = change.path[1] as keyof typeof fields;
-			expect(change).toEqual({ path: ['fields', key], from: undefined, to: fields[key] });
-		}
-		// parentId null is a value of its own, not "absent".
-		expect(changes.find((c) => c.path[1] === 'parentId')).toMatchObject({ to: null });
+		expect(changes).toEqual([
+			{ path: ['fields', 'companyName'], from: undefined, to: 'Müller GmbH' },
+			{ path: ['fields', 'country'], from: undefined, to: 'AT' },
+			{ path: ['fields', 'kind'], from: undefined, to: 'company' }
+		]);
+		// What was left out reads as its default.
+		expect(readFields(doc)).toEqual(fields);
 	});
 
 	it('records boolean toggles both ways', () => {

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { emptyContactFields } from '../domain';
 import { EDIT_MARK_MAP } from './history';
 
 /** A JSON value as a document stores it. */
@@ -56,6 +57,19 @@ function pathOf(doc: Y.Doc, type: { _item: Y.Item | null }): string[] | null {
 	return null;
 }
 
+/**
+ * The defaults of a contact's fields, which its document leaves unwritten (initContact); null for a
+ * document that is no contact yet (a new one: its first fields are set from absent).
+ */
+function fieldDefaults(doc: Y.Doc): Record<string, JsonValue> | null {
+	const fields = doc.share.has('fields') ? doc.getMap('fields') : null;
+	if (!fields?.has('kind')) return null;
+	return emptyContactFields(fields.get('kind') === 'company' ? 'company' : 'person') as unknown as Record<
+		string,
+		JsonValue
+	>;
+}
+
 function same(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
 	return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -68,6 +82,7 @@ function same(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
  */
 export function recordChanges(doc: Y.Doc, origin: unknown, edit: () => void): FieldChange[] {
 	const before = snapshotJson(doc);
+	const defaults = fieldDefaults(doc);
 	const changes: FieldChange[] = [];
 	const onAfter = (tr: Y.Transaction) => {
 		if (tr.origin !== origin) return;
@@ -77,7 +92,9 @@ export function recordChanges(doc: Y.Doc, origin: unknown, edit: () => void): Fi
 			for (const key of keys) {
 				if (key === null) continue;
 				const at = [...path, key];
-				const from = lookup(before, at);
+				// A contact field never written holds its default (see initContact): that is what it was.
+				const from =
+					lookup(before, at) ?? (at.length === 2 && at[0] === 'fields' ? defaults?.[key] : undefined);
 				const to = type instanceof Y.Map ? toJson(type.get(key)) : undefined;
 				if (!same(from, to)) changes.push({ path: at, from, to });
 			}
@@ -120,7 +137,9 @@ export function writeAt(doc: Y.Doc, path: readonly string[], value: JsonValue | 
 		map = next;
 	}
 	const key = rest[rest.length - 1] as string;
-	const current = map.get(key);
+	// A contact field never written holds its default (see initContact).
+	const defaults = rest.length === 1 && root === 'fields' && !map.has(key) ? fieldDefaults(doc) : null;
+	const current = defaults ? defaults[key] : map.get(key);
 	if (isObject(value) && current instanceof Y.Map) {
 		for (const [k, v] of Object.entries(value)) if (!same(toJson(current.get(k)), v)) current.set(k, v);
 		for (const k of [...current.keys()]) if (!(k in value)) current.delete(k);

@@ -258,10 +258,20 @@ export function isInitialized(doc: Y.Doc): boolean {
 
 /** Writes the initial state of a new contact. */
 export function initContact(doc: Y.Doc, fields: ContactFields, origin: unknown = LOCAL_ORIGIN): void {
+	// Defaults are not written: reading falls back to them, and each one would cost every copy of
+	// the document (and its first history entry) bytes, 50,000 times over in a first sync.
+	const defaults = emptyContactFields(fields.kind) as unknown as Record<string, unknown>;
 	doc.transact(() => {
 		const m = fieldsMap(doc);
-		for (const [k, v] of Object.entries(fields)) m.set(k, v);
+		for (const [k, v] of Object.entries(fields)) if (k === 'kind' || !sameValue(v, defaults[k])) m.set(k, v);
 	}, origin);
+}
+
+/** Equal scalars, or plain objects with the same content (birthday, embargo, consent). */
+function sameValue(a: unknown, b: unknown): boolean {
+	return (
+		a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b))
+	);
 }
 
 /**
@@ -271,15 +281,22 @@ export function initContact(doc: Y.Doc, fields: ContactFields, origin: unknown =
 function isNoop(doc: Y.Doc, edit: ContactEdit): boolean {
 	switch (edit.type) {
 		case 'set': {
-			const stored = fieldsMap(doc).get(edit.field);
+			const m = fieldsMap(doc);
+			// A field never written holds its default (see initContact).
+			const stored = m.has(edit.field)
+				? m.get(edit.field)
+				: (
+						emptyContactFields(m.get('kind') === 'company' ? 'company' : 'person') as unknown as Record<
+							string,
+							unknown
+						>
+					)[edit.field];
 			// Birthday, embargo and consent are plain objects: equal when their content is.
-			return (
-				stored === edit.value ||
-				(typeof edit.value === 'object' && JSON.stringify(stored) === JSON.stringify(edit.value))
-			);
+			return sameValue(stored, edit.value);
 		}
 		case 'setParent':
-			return fieldsMap(doc).get('parentId') === edit.parentId;
+			// Never written: no parent (see initContact).
+			return (fieldsMap(doc).get('parentId') ?? null) === edit.parentId;
 		case 'moveChannel':
 			return channelsMap(doc).get(edit.id)?.get('order') === edit.order;
 		case 'addGroup':

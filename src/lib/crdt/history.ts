@@ -80,6 +80,7 @@ export function captureEdit(doc: Y.Doc, run: () => void): CapturedEdit | null {
 	} finally {
 		doc.off('update', onUpdate);
 	}
+
 	if (updates.length === 0) return null;
 	return {
 		update: updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates),

@@ -30,8 +30,10 @@ export function prepareContact(
 		country: fields.country,
 		...emptyContactParts()
 	};
+	// What equals the default is not written (see initContact).
+	const defaults = emptyContactFields(kind) as unknown as Record<string, unknown>;
 	const fieldEdits: ContactEdit[] = Object.entries(fields)
-		.filter(([k]) => k !== 'kind' && k !== 'parentId')
+		.filter(([k, v]) => k !== 'kind' && k !== 'parentId' && JSON.stringify(v) !== JSON.stringify(defaults[k]))
 		.map(([field, value]) => ({ type: 'set', field, value }) as ContactEdit);
 	const checked = validateEdits(blank, [...fieldEdits, ...(init.edits ?? [])]);
 	return checked.ok ? { ok: true, fields, edits: checked.value } : checked;
