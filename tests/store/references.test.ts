@@ -22,6 +22,9 @@ async function customerBilledTo(name: string, recipient: ContactId): Promise<Con
 	});
 }
 
+/** A referring contact without embargo or status tags. */
+const noBadges = { embargo: null, tags: [] };
+
 describe('the reference index', () => {
 	it('finds nothing for a contact nothing refers to', async () => {
 		expect(await store.referencesTo(hartmann)).toEqual([]);
@@ -34,9 +37,21 @@ describe('the reference index', () => {
 		const braun = await customerBilledTo('Bäckerei Braun KG', hartmann);
 		const adler = await customerBilledTo('Adler Apotheke', hartmann);
 		expect(await store.referencesTo(hartmann)).toEqual([
-			{ kind: 'contactPerson', id: weber, label: 'Weber, Jonas', href: `/contacts/${weber}` },
-			{ kind: 'invoiceRecipient', id: adler, label: 'Adler Apotheke', href: `/contacts/${adler}` },
-			{ kind: 'invoiceRecipient', id: braun, label: 'Bäckerei Braun KG', href: `/contacts/${braun}` }
+			{ kind: 'contactPerson', id: weber, label: 'Weber, Jonas', href: `/contacts/${weber}`, ...noBadges },
+			{
+				kind: 'invoiceRecipient',
+				id: adler,
+				label: 'Adler Apotheke',
+				href: `/contacts/${adler}`,
+				...noBadges
+			},
+			{
+				kind: 'invoiceRecipient',
+				id: braun,
+				label: 'Bäckerei Braun KG',
+				href: `/contacts/${braun}`,
+				...noBadges
+			}
 		]);
 	});
 

@@ -238,7 +238,11 @@ describe('DeleteContact', () => {
 	it('lists what blocks the deletion with links and offers only archiving', async () => {
 		const { user, rig, done } = await setup({ persons: true, archive: true });
 		const braun = await rig.store.createContact('company', {
-			fields: { companyName: 'Bäckerei Braun KG', isCustomer: true },
+			fields: {
+				companyName: 'Bäckerei Braun KG',
+				isCustomer: true,
+				embargo: { reason: 'Zahlungsausfall', since: '2026-01-15' }
+			},
 			edits: [{ type: 'setCustomer', values: { invoiceRecipientId: rig.id } }]
 		});
 		rig.store.addReferenceSource({
@@ -261,6 +265,8 @@ describe('DeleteContact', () => {
 			'href',
 			`/contacts/${braun.ok ? braun.id : ''}`
 		);
+		// The red badge stands beside the name here too.
+		expect(within(recipients).getByText('Handelssperre')).toBeInTheDocument();
 		const documents = within(dialog).getByRole('list', { name: 'Belege' });
 		expect(within(documents).getByRole('link', { name: 'Rechnung RE-2026-0042' })).toHaveAttribute(
 			'href',

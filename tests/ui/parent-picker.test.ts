@@ -11,7 +11,13 @@ const CURRENT_ID = seededContactId(rng);
 
 const OPTIONS: ParentOption[] = [
 	{ id: seededContactId(rng), name: 'Müller Maschinenbau GmbH', detail: '80331 München' },
-	{ id: seededContactId(rng), name: 'Müller & Söhne KG', detail: '50667 Köln' },
+	{
+		id: seededContactId(rng),
+		name: 'Müller & Söhne KG',
+		detail: '50667 Köln',
+		embargo: { reason: 'Sanktionsliste', since: '2026-02-01' },
+		tags: ['vip']
+	},
 	{ id: seededContactId(rng), name: '', detail: '10115 Berlin' }
 ];
 
@@ -34,7 +40,8 @@ function setup(options: SetupOptions = {}) {
 				options.current === undefined ? { id: CURRENT_ID, name: 'Hartmann Logistik GmbH' } : options.current,
 			readonly: options.readonly,
 			search,
-			onchoose
+			onchoose,
+			statusTags: [{ id: 'vip', name: 'VIP', color: '#b8860b' }]
 		}
 	});
 	return { search, onchoose, view, user: userEvent.setup() };
@@ -101,7 +108,7 @@ describe('ParentPicker', () => {
 		expect(search).toHaveBeenLastCalledWith('Mül');
 		expect(options.map((o) => o.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
 			'Müller Maschinenbau GmbH 80331 München',
-			'Müller & Söhne KG 50667 Köln'
+			'Müller & Söhne KG Handelssperre Handelssperre seit 01.02.2026: Sanktionsliste VIP 50667 Köln'
 		]);
 		expect(screen.getByRole('listbox', { name: 'Übergeordneten Kontakt suchen' })).toBeInTheDocument();
 		expect(combobox()).toHaveAttribute('aria-expanded', 'true');
@@ -234,5 +241,15 @@ describe('ParentPicker', () => {
 		expect(screen.getByRole('link', { name: 'Hartmann Logistik GmbH' })).toBeInTheDocument();
 		expect(screen.queryAllByRole('button')).toEqual([]);
 		expect(screen.queryByRole('combobox')).toBeNull();
+	});
+
+	it('shows the embargo badge and status tags beside the names it offers', async () => {
+		const { user } = setup();
+		const options = await searchFor(user, 'Müller');
+		const soehne = options.find((o) => o.textContent?.includes('Söhne')) as HTMLElement;
+		expect(soehne).toHaveTextContent('Handelssperre');
+		expect(soehne).toHaveTextContent('VIP');
+		const maschinenbau = options.find((o) => o.textContent?.includes('Maschinenbau')) as HTMLElement;
+		expect(maschinenbau).not.toHaveTextContent('Handelssperre');
 	});
 });

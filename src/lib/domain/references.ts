@@ -1,3 +1,4 @@
+import type { TradeEmbargo } from './commercial';
 import type { ContactId } from './ids';
 
 /**
@@ -17,12 +18,17 @@ export interface ContactReference {
 	label: string;
 	/** Where the app shows it. */
 	href: string;
+	/** For a contact: its trade embargo and status tags, shown beside its name. */
+	embargo?: TradeEmbargo | null;
+	tags?: readonly string[];
 }
 
 /** A contact person that would be deleted with the contact, or detached from it. */
 export interface PersonReference {
 	id: ContactId;
 	label: string;
+	embargo?: TradeEmbargo | null;
+	tags?: readonly string[];
 }
 
 /**
@@ -43,9 +49,15 @@ export function planDeletion(references: readonly ContactReference[]): DeletionP
 	const persons: PersonReference[] = [];
 	const blocking: ContactReference[] = [];
 	for (const reference of references) {
-		if (reference.kind === 'contactPerson')
-			persons.push({ id: reference.id as ContactId, label: reference.label });
-		else blocking.push(reference);
+		if (reference.kind === 'contactPerson') {
+			const { id, label, embargo, tags } = reference;
+			persons.push({
+				id: id as ContactId,
+				label,
+				...(embargo ? { embargo } : {}),
+				...(tags ? { tags } : {})
+			});
+		} else blocking.push(reference);
 	}
 	return { persons, blocking, canDelete: blocking.length === 0 };
 }

@@ -12,7 +12,14 @@ export interface ReferenceSource {
 const byKey = (a: ContactRow, b: ContactRow) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 function contactReference(kind: ContactReference['kind'], row: ContactRow): ContactReference {
-	return { kind, id: row.id, label: row.displayName, href: `/contacts/${row.id}` };
+	return {
+		kind,
+		id: row.id,
+		label: row.displayName,
+		href: `/contacts/${row.id}`,
+		embargo: row.embargo ?? null,
+		tags: row.tags ?? []
+	};
 }
 
 /**

@@ -11,7 +11,8 @@ import {
 	type ContactRow,
 	type EffectiveCommercial,
 	type RoutingLookup,
-	type WorkspaceConfig
+	type WorkspaceConfig,
+	type TradeEmbargo
 } from '$lib/domain';
 import type { EditResult, KontorStore } from '$lib/store';
 import { handleError } from './handle-error';
@@ -22,6 +23,8 @@ export interface ContactOption {
 	id: ContactId;
 	name: string;
 	detail: string;
+	embargo: TradeEmbargo | null;
+	tags: readonly string[];
 }
 
 /** Bound on the load rounds; each round loads a level of parents or the next invoice recipient. */
@@ -157,7 +160,9 @@ export class ContactCommercialModel {
 			.map((r) => ({
 				id: r.id,
 				name: r.displayName,
-				detail: [r.parentName, [r.zip, r.city].filter(Boolean).join(' ')].filter(Boolean).join(', ')
+				detail: [r.parentName, [r.zip, r.city].filter(Boolean).join(' ')].filter(Boolean).join(', '),
+				embargo: r.embargo ?? null,
+				tags: r.tags ?? []
 			}));
 	}
 
