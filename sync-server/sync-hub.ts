@@ -593,12 +593,8 @@ export class SyncHub {
 		const { storage, guard, now } = this.#options;
 		const auth = connection.auth as AuthContext;
 		const workspaceId = auth.workspace.id;
-		const earlier = await storage.logByPushId(workspaceId, push.id);
-		if (earlier) {
-			// A resend (the acknowledgement was lost): the same answer again, nothing stored twice.
-			this.#feeds.offer(workspaceId, earlier.seq, () => connection.send(this.#ack(push.id, earlier, auth)));
-			return;
-		}
+		// A resend (the acknowledgement was lost): the same answer again, nothing stored twice.
+		if (await this.#answeredBefore(connection, push.id)) return;
 		const doc = await storage.document(workspaceId, push.docId);
 		if (doc?.purgedAt) {
 			// A deleted contact never comes back by sync: the device drops the change and its copy.
@@ -632,33 +628,31 @@ export class SyncHub {
 			(push.docId === WORKSPACE_DOC_ID
 				? initialAccess(auth.user.id, 'everyoneEdits')
 				: initialAccess(auth.user.id, await storage.workspaceDefault(workspaceId)));
-		this.#feeds.begin(workspaceId, push.id);
-		try {
-			const record = await storage.append({
-				workspaceId,
-				docId: push.docId,
-				pushId: push.id,
-				update: push.update,
-				authorId: auth.user.id,
-				device: connection.device,
-				clientTime: push.entries[0]?.time ?? serverTime,
-				serverTime,
-				entries: encodeEntries(entries),
-				state: applied.state,
-				baseState: doc?.state ?? null,
-				access,
-				parentId: applied.parentId,
-				// Written only when they changed: most edits leave them as they are.
-				...(doc && sameReferences(doc.references, applied.references)
-					? {}
-					: { references: applied.references })
-			});
-			this.#feeds.offer(workspaceId, record.seq, () =>
-				this.#deliverPush(connection, record, access, !doc, entries)
-			);
-		} finally {
-			this.#feeds.end(workspaceId, push.id);
-		}
+		await this.#logAndDeliver(
+			connection,
+			push.id,
+			() =>
+				storage.append({
+					workspaceId,
+					docId: push.docId,
+					pushId: push.id,
+					update: push.update,
+					authorId: auth.user.id,
+					device: connection.device,
+					clientTime: push.entries[0]?.time ?? serverTime,
+					serverTime,
+					entries: encodeEntries(entries),
+					state: applied.state,
+					baseState: doc?.state ?? null,
+					access,
+					parentId: applied.parentId,
+					// Written only when they changed: most edits leave them as they are.
+					...(doc && sameReferences(doc.references, applied.references)
+						? {}
+						: { references: applied.references })
+				}),
+			(record) => this.#deliverPush(connection, record, access, !doc, entries)
+		);
 		const parents = [doc?.parentId ?? null, applied.parentId].filter((p): p is string => p !== null);
 		if (doc?.parentId !== applied.parentId && parents.length > 0)
 			void this.#recountHidden(workspaceId, parents).catch((error: unknown) => {
@@ -711,6 +705,47 @@ export class SyncHub {
 		}
 	}
 
+	/**
+	 * Answers a push or request whose id the log holds already (its answer was lost) with the same
+	 * acknowledgement, in seq order; true when it did.
+	 */
+	async #answeredBefore(connection: Connection, id: string): Promise<boolean> {
+		const auth = connection.auth as AuthContext;
+		const earlier = await this.#options.storage.logByPushId(auth.workspace.id, id);
+		if (!earlier) return false;
+		this.#feeds.offer(auth.workspace.id, earlier.seq, () => connection.send(this.#ack(id, earlier, auth)));
+		return true;
+	}
+
+	/**
+	 * Writes a log record (`write`) and hands its delivery to the feed, which runs it once every
+	 * earlier record of the workspace was delivered (see log-feed.ts).
+	 */
+	async #logAndDeliver(
+		connection: Connection,
+		id: string,
+		write: () => Promise<LogRecord>,
+		deliver: (record: LogRecord) => void
+	): Promise<void> {
+		const workspaceId = (connection.auth as AuthContext).workspace.id;
+		this.#feeds.begin(workspaceId, id);
+		try {
+			const record = await write();
+			this.#feeds.offer(workspaceId, record.seq, () => deliver(record));
+		} finally {
+			this.#feeds.end(workspaceId, id);
+		}
+	}
+
+	/** A change of rights or a deletion: acknowledged to who asked, sent to every device as it may learn of it. */
+	#deliverServerRecord(connection: Connection, item: QueuedRecord): void {
+		const auth = connection.auth as AuthContext;
+		const workspaceId = auth.workspace.id;
+		this.#rememberRights(workspaceId, item.record.docId, item.access);
+		connection.send(this.#ack(item.record.pushId, item.record, auth));
+		for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
+	}
+
 	#ack(id: string, record: LogRecord, auth: AuthContext): ServerMessage {
 		const name = record.authorId === auth.user.id ? auth.user.name : '';
 		return {
@@ -758,12 +793,7 @@ export class SyncHub {
 		const auth = connection.auth as AuthContext;
 		const workspaceId = auth.workspace.id;
 		// A repeated request (its answer was lost) gets the same answer; it was delivered before.
-		const earlier = await storage.logByPushId(workspaceId, message.id);
-		if (earlier) {
-			return this.#feeds.offer(workspaceId, earlier.seq, () =>
-				connection.send(this.#ack(message.id, earlier, auth))
-			);
-		}
+		if (await this.#answeredBefore(connection, message.id)) return;
 		const doc = await storage.document(workspaceId, message.docId);
 		if (!doc || message.docId === WORKSPACE_DOC_ID) {
 			return connection.error('malformed', 'no such contact', message.id);
@@ -811,39 +841,39 @@ export class SyncHub {
 							serverTime
 						}
 					];
-		this.#feeds.begin(workspaceId, message.id);
-		try {
-			const record = await storage.setAccess({
-				workspaceId,
-				docId: message.docId,
-				pushId: message.id,
-				authorId: auth.user.id,
-				device: connection.device,
-				serverTime,
-				entries: entries.length === 0 ? EMPTY_ENTRIES : encodeEntries(entries),
-				access: message.access
-			});
-			const item: QueuedRecord = {
-				record,
-				access: message.access,
-				before,
-				snapshot: await this.#snapshot(workspaceId, message.docId),
-				bytes: encodeServerMessage({
-					type: 'access',
-					seq: record.seq,
+		let snapshot: Uint8Array | undefined;
+		await this.#logAndDeliver(
+			connection,
+			message.id,
+			async () => {
+				const record = await storage.setAccess({
+					workspaceId,
 					docId: message.docId,
+					pushId: message.id,
+					authorId: auth.user.id,
+					device: connection.device,
+					serverTime,
+					entries: entries.length === 0 ? EMPTY_ENTRIES : encodeEntries(entries),
+					access: message.access
+				});
+				snapshot = await this.#snapshot(workspaceId, message.docId);
+				return record;
+			},
+			(record) =>
+				this.#deliverServerRecord(connection, {
+					record,
 					access: message.access,
-					entries
+					before,
+					...(snapshot ? { snapshot } : {}),
+					bytes: encodeServerMessage({
+						type: 'access',
+						seq: record.seq,
+						docId: message.docId,
+						access: message.access,
+						entries
+					})
 				})
-			};
-			this.#feeds.offer(workspaceId, record.seq, () => {
-				this.#rememberRights(workspaceId, record.docId, item.access);
-				connection.send(this.#ack(message.id, record, auth));
-				for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
-			});
-		} finally {
-			this.#feeds.end(workspaceId, message.id);
-		}
+		);
 		if (doc.parentId) await this.#recountHidden(workspaceId, [doc.parentId]);
 	}
 
@@ -855,12 +885,7 @@ export class SyncHub {
 		const { storage, now } = this.#options;
 		const auth = connection.auth as AuthContext;
 		const workspaceId = auth.workspace.id;
-		const earlier = await storage.logByPushId(workspaceId, message.id);
-		if (earlier) {
-			return this.#feeds.offer(workspaceId, earlier.seq, () =>
-				connection.send(this.#ack(message.id, earlier, auth))
-			);
-		}
+		if (await this.#answeredBefore(connection, message.id)) return;
 		const doc = await storage.document(workspaceId, message.docId);
 		if (!doc || message.docId === WORKSPACE_DOC_ID) {
 			return connection.error('malformed', 'no such contact', message.id);
@@ -875,26 +900,21 @@ export class SyncHub {
 			return connection.error('referenced', 'other contacts or documents refer to this contact', message.id);
 		}
 		const serverTime = now();
-		this.#feeds.begin(workspaceId, message.id);
-		try {
-			const record = await storage.purge({
-				workspaceId,
-				docId: message.docId,
-				pushId: message.id,
-				authorId: auth.user.id,
-				device: connection.device,
-				serverTime,
-				entries: EMPTY_ENTRIES
-			});
-			const item: QueuedRecord = { record, access: null };
-			this.#feeds.offer(workspaceId, record.seq, () => {
-				this.#rememberRights(workspaceId, record.docId, item.access);
-				connection.send(this.#ack(message.id, record, auth));
-				for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
-			});
-		} finally {
-			this.#feeds.end(workspaceId, message.id);
-		}
+		await this.#logAndDeliver(
+			connection,
+			message.id,
+			() =>
+				storage.purge({
+					workspaceId,
+					docId: message.docId,
+					pushId: message.id,
+					authorId: auth.user.id,
+					device: connection.device,
+					serverTime,
+					entries: EMPTY_ENTRIES
+				}),
+			(record) => this.#deliverServerRecord(connection, { record, access: null })
+		);
 		if (doc.parentId) await this.#recountHidden(workspaceId, [doc.parentId]);
 	}
 
