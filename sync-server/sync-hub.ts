@@ -274,7 +274,7 @@ export class SyncHub {
 		for (const record of records) {
 			let read: AccessInfo | null | undefined;
 			let created = false;
-			if (!this.#rightsOf(workspaceId).has(record.docId) || record.kind !== 'update') {
+			if (!this.#rights.get(workspaceId)?.has(record.docId) || record.kind !== 'update') {
 				const doc = await storage.document(workspaceId, record.docId);
 				read = doc && doc.purgedAt === null ? doc.access : null;
 				// A document's first record: its rights go out first, as the instance that took the push sent them.

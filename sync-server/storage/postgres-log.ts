@@ -13,6 +13,7 @@ import {
 	type DocReference,
 	type LogRecord,
 	type ServerRecordInput,
+	serverLogRecord,
 	StaleStateError
 } from './storage';
 
@@ -281,26 +282,13 @@ export async function serverRecord(
 	kind: 'access' | 'purge',
 	apply: (record: LogRecord) => Promise<void>
 ): Promise<LogRecord> {
-	const { workspaceId, docId, pushId, authorId, device, serverTime, entries } = input;
-	const head = await lockLog(client, workspaceId);
-	const earlier = await logByPushId(client, workspaceId, pushId);
+	const head = await lockLog(client, input.workspaceId);
+	const earlier = await logByPushId(client, input.workspaceId, input.pushId);
 	if (earlier) return earlier;
-	const record: LogRecord = {
-		workspaceId,
-		seq: head + 1,
-		kind,
-		docId,
-		pushId,
-		update: EMPTY_UPDATE,
-		authorId,
-		device,
-		clientTime: serverTime,
-		serverTime,
-		entries
-	};
+	const record = serverLogRecord(input, head + 1, kind);
 	await insertLog(client, [record]);
 	await apply(record);
-	await notify(client, channel, workspaceId, record.seq);
+	await notify(client, channel, input.workspaceId, record.seq);
 	return record;
 }
 

@@ -12,6 +12,7 @@ import {
 	EMPTY_UPDATE,
 	type AppendInput,
 	type DocReference,
+	serverLogRecord,
 	type DocumentRecord,
 	type Invite,
 	type LogRecord,
@@ -414,21 +415,7 @@ function prepareTransactions(db: Db, s: Statements) {
 	): { record: LogRecord; fresh: boolean } => {
 		const earlier = s.logByPushId.get(input.workspaceId, input.pushId);
 		if (earlier) return { record: toLog(earlier), fresh: false };
-		const seq = (s.head.get(input.workspaceId)?.head ?? 0) + 1;
-		const { workspaceId, docId, pushId, authorId, device, serverTime, entries } = input;
-		const record: LogRecord = {
-			workspaceId,
-			seq,
-			kind,
-			docId,
-			pushId,
-			update: EMPTY_UPDATE,
-			authorId,
-			device,
-			clientTime: serverTime,
-			serverTime,
-			entries
-		};
+		const record = serverLogRecord(input, (s.head.get(input.workspaceId)?.head ?? 0) + 1, kind);
 		s.insertLog.run(record);
 		return { record, fresh: true };
 	};

@@ -188,6 +188,27 @@ export interface ServerRecordInput {
 	entries: Uint8Array;
 }
 
+/**
+ * The log record of a change of rights or a tombstone at `seq`: no update of its own, and the
+ * server's time as the client time (the server made it). Both storages write it the same way.
+ */
+export function serverLogRecord(input: ServerRecordInput, seq: number, kind: 'access' | 'purge'): LogRecord {
+	const { workspaceId, docId, pushId, authorId, device, serverTime, entries } = input;
+	return {
+		workspaceId,
+		seq,
+		kind,
+		docId,
+		pushId,
+		update: EMPTY_UPDATE,
+		authorId,
+		device,
+		clientTime: serverTime,
+		serverTime,
+		entries
+	};
+}
+
 export interface Storage {
 	// ---- accounts ----
 	userCount(): Promise<number>;
