@@ -13,7 +13,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
 	decodeClientMessage,
-	decodeEntries,
+	EncodedEntries,
 	encodeEntries,
 	encodeServerBatch,
 	encodeServerMessage,
@@ -21,7 +21,7 @@ import {
 	ProtocolError,
 	type ClientMessage,
 	type ErrorCode,
-	type ServerMessage,
+	type OutgoingServerMessage,
 	type WireEntry
 } from '../src/lib/sync/protocol';
 import * as Y from 'yjs';
@@ -131,7 +131,7 @@ class Connection {
 		return { userId: auth.user.id, role: auth.role };
 	}
 
-	send(message: ServerMessage): void {
+	send(message: OutgoingServerMessage): void {
 		this.sendBytes(encodeServerMessage(message));
 	}
 
@@ -505,8 +505,7 @@ export class SyncHub {
 		const { storage } = this.#options;
 		const doc = known ?? (await storage.document(workspaceId, docId));
 		if (!doc) throw new Error(`no document ${docId}`);
-		const entries: WireEntry[] = [];
-		for (const blob of await storage.entriesOf(workspaceId, docId)) entries.push(...decodeEntries(blob));
+		const entries = EncodedEntries.join(await storage.entriesOf(workspaceId, docId));
 		return encodeServerMessage({ type: 'snapshot', docId, update: doc.state, entries, access: doc.access });
 	}
 
@@ -536,7 +535,13 @@ export class SyncHub {
 			if (item.snapshot && (!item.before || !canRead(reader, item.before)))
 				connection.sendBytes(item.snapshot);
 			if (item.bytes) return connection.sendBytes(item.bytes);
-			return connection.send({ type: 'access', seq, docId, access, entries: decodeEntries(record.entries) });
+			return connection.send({
+				type: 'access',
+				seq,
+				docId,
+				access,
+				entries: EncodedEntries.trusted(record.entries)
+			});
 		}
 		if (!canRead(reader, access)) return;
 		if (item.bytes) return connection.sendBytes(item.bytes);
@@ -545,7 +550,7 @@ export class SyncHub {
 			seq,
 			docId,
 			update: record.update,
-			entries: decodeEntries(record.entries)
+			entries: EncodedEntries.trusted(record.entries)
 		});
 	}
 
@@ -603,7 +608,8 @@ export class SyncHub {
 		if (doc && !canEdit(connection.reader, doc.access)) {
 			return connection.error('forbidden', 'you may not change this document', push.id);
 		}
-		const applied = await guard.apply(doc?.state ?? null, push.update);
+		// Keyed by document, so the guard's worker can keep it decoded for the next push.
+		const applied = await guard.apply(doc?.state ?? null, push.update, `${workspaceId}\0${push.docId}`);
 		if (!applied.ok) {
 			return connection.error('invalidUpdate', `the update was refused (${applied.reason})`, push.id);
 		}
@@ -651,7 +657,7 @@ export class SyncHub {
 						? {}
 						: { references: applied.references })
 				}),
-			(record) => this.#deliverPush(connection, record, access, !doc, entries)
+			(record) => this.#deliverPush(connection, record, access, !doc)
 		);
 		const parents = [doc?.parentId ?? null, applied.parentId].filter((p): p is string => p !== null);
 		if (doc?.parentId !== applied.parentId && parents.length > 0)
@@ -664,13 +670,7 @@ export class SyncHub {
 	 * The acknowledgement to the pusher and the record to every other device that may read it; for
 	 * a new contact first its rights (outside the log: seq 0) to every device that may read it.
 	 */
-	#deliverPush(
-		connection: Connection,
-		record: LogRecord,
-		access: AccessInfo,
-		created: boolean,
-		entries: WireEntry[]
-	): void {
+	#deliverPush(connection: Connection, record: LogRecord, access: AccessInfo, created: boolean): void {
 		const auth = connection.auth as AuthContext;
 		const workspaceId = auth.workspace.id;
 		this.#rememberRights(workspaceId, record.docId, access);
@@ -689,7 +689,7 @@ export class SyncHub {
 			seq: record.seq,
 			docId: record.docId,
 			update: record.update,
-			entries
+			entries: EncodedEntries.trusted(record.entries)
 		});
 		for (const other of others) this.#sendRecord(other, { record, access, bytes });
 	}
@@ -746,7 +746,7 @@ export class SyncHub {
 		for (const other of this.#byWorkspace.get(workspaceId) ?? []) this.#sendRecord(other, item);
 	}
 
-	#ack(id: string, record: LogRecord, auth: AuthContext): ServerMessage {
+	#ack(id: string, record: LogRecord, auth: AuthContext): OutgoingServerMessage {
 		const name = record.authorId === auth.user.id ? auth.user.name : '';
 		return {
 			type: 'ack',
@@ -768,7 +768,11 @@ export class SyncHub {
 		if (doc && !canRead(connection.reader, doc.access)) {
 			return connection.error('forbidden', 'you may not read this document', message.docId);
 		}
-		const diff = await guard.diff(doc?.state ?? null, message.stateVector);
+		const diff = await guard.diff(
+			doc?.state ?? null,
+			message.stateVector,
+			`${workspaceId}\0${message.docId}`
+		);
 		if (!diff.ok) {
 			return connection.error('malformed', `state vector refused (${diff.reason})`, message.docId);
 		}

@@ -55,9 +55,9 @@ export interface UpdateGuard {
 	 * anything. Updates that reference parts not seen yet are kept in the state, as y-protocols does.
 	 * Rejects only when the guard is closed or its worker cannot start.
 	 */
-	apply(state: Uint8Array | null, update: Uint8Array): Promise<ApplyResult>;
+	apply(state: Uint8Array | null, update: Uint8Array, key?: string): Promise<ApplyResult>;
 	/** y-protocols sync step 2: what a peer with `stateVector` lacks of `state`, and `state`'s own state vector. */
-	diff(state: Uint8Array | null, stateVector: Uint8Array): Promise<DiffResult>;
+	diff(state: Uint8Array | null, stateVector: Uint8Array, key?: string): Promise<DiffResult>;
 	/** Terminates the workers; jobs not finished yet reject. */
 	close(): Promise<void>;
 }
@@ -131,12 +131,12 @@ class WorkerUpdateGuard implements UpdateGuard {
 		this.#slots = Array.from({ length: workers }, () => this.#spawn());
 	}
 
-	apply(state: Uint8Array | null, update: Uint8Array): Promise<ApplyResult> {
+	apply(state: Uint8Array | null, update: Uint8Array, key?: string): Promise<ApplyResult> {
 		const refused = inspectUpdate(update, this.#maxUpdateBytes);
 		if (refused) return Promise.resolve({ ok: false, reason: refused });
 		return new Promise((resolve, reject) => {
 			this.#enqueue({
-				message: { kind: 'apply', state, update },
+				message: { kind: 'apply', state, update, ...(key === undefined ? {} : { key }) },
 				bytes: (state?.length ?? 0) + update.length,
 				solo: false,
 				settle: (outcome) => {
@@ -150,11 +150,11 @@ class WorkerUpdateGuard implements UpdateGuard {
 		});
 	}
 
-	diff(state: Uint8Array | null, stateVector: Uint8Array): Promise<DiffResult> {
+	diff(state: Uint8Array | null, stateVector: Uint8Array, key?: string): Promise<DiffResult> {
 		if (!checkStateVectorStructure(stateVector)) return Promise.resolve({ ok: false, reason: 'structure' });
 		return new Promise((resolve, reject) => {
 			this.#enqueue({
-				message: { kind: 'diff', state, stateVector },
+				message: { kind: 'diff', state, stateVector, ...(key === undefined ? {} : { key }) },
 				bytes: (state?.length ?? 0) + stateVector.length,
 				solo: false,
 				settle: (outcome) => {

@@ -12,8 +12,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as Y from 'yjs';
 
 /**
- * @typedef {{ kind: 'apply', state: Uint8Array | null, update: Uint8Array }
- *   | { kind: 'diff', state: Uint8Array | null, stateVector: Uint8Array }} UpdateJob
+ * @typedef {{ kind: 'apply', key?: string, state: Uint8Array | null, update: Uint8Array }
+ *   | { kind: 'diff', key?: string, state: Uint8Array | null, stateVector: Uint8Array }} UpdateJob
  * @typedef {{ ok: true, state: Uint8Array, changed: boolean, parentId: string | null, references: { kind: string, docId: string }[] }
  *   | { ok: true, update: Uint8Array, stateVector: Uint8Array }
  *   | { ok: false, message: string }} JobOutcome
@@ -21,8 +21,8 @@ import * as Y from 'yjs';
  */
 
 /**
- * A fresh document per job: nothing a bad update leaves behind can affect the next job. The fixed guid
- * skips the random UUID Yjs would generate, which costs more than applying a small update.
+ * A fresh document: nothing a bad update leaves behind can affect the next job. The fixed guid skips
+ * the random UUID Yjs would generate, which costs more than applying a small update.
  * @param {Uint8Array | null} state
  */
 function docFrom(state) {
@@ -41,6 +41,80 @@ function sameBytes(a, b) {
 	return true;
 }
 
+/** Documents kept decoded between jobs, and the bytes of their state. */
+const CACHE_DOCUMENTS = 512;
+const CACHE_BYTES = 8 * 1024 * 1024;
+/** A state larger than this is decoded afresh each time rather than kept. */
+const CACHE_MAX_STATE_BYTES = 64 * 1024;
+
+/**
+ * The documents of recent jobs, decoded, so a document edited again is not decoded from its state
+ * and encoded once more before each update. An entry serves a job only when the job's state is
+ * byte for byte the state the entry's document encodes to, so a job sees exactly the document it
+ * brings, as if decoded afresh: a state the server did not store (a failed append, a document
+ * changed through another instance) simply misses. A job that throws drops its entry, since the
+ * failed update may have left part of itself in the document.
+ */
+export class DocumentCache {
+	/** @type {Map<string, { doc: Y.Doc, state: Uint8Array }>} */
+	#entries = new Map();
+	#bytes = 0;
+
+	/**
+	 * @param {number} [maxDocuments]
+	 * @param {number} [maxBytes]
+	 */
+	constructor(maxDocuments = CACHE_DOCUMENTS, maxBytes = CACHE_BYTES) {
+		this.maxDocuments = maxDocuments;
+		this.maxBytes = maxBytes;
+	}
+
+	get size() {
+		return this.#entries.size;
+	}
+
+	/**
+	 * Takes the entry out (a job owns its document until it puts it back).
+	 * @param {string | undefined} key
+	 * @param {Uint8Array | null} state
+	 * @returns {{ doc: Y.Doc, state: Uint8Array | null, cached: boolean }}
+	 */
+	take(key, state) {
+		const entry = key === undefined ? undefined : this.#entries.get(key);
+		if (entry && key !== undefined) {
+			this.#entries.delete(key);
+			this.#bytes -= entry.state.length;
+			if (state && sameBytes(entry.state, state)) return { doc: entry.doc, state: entry.state, cached: true };
+			entry.doc.destroy();
+		}
+		return { doc: docFrom(state), state: null, cached: false };
+	}
+
+	/**
+	 * Keeps `doc`, whose encoding is `state`, for the next job on `key` (a copy of `state`, since
+	 * the caller's bytes are handed to the main thread).
+	 * @param {string | undefined} key
+	 * @param {Y.Doc} doc
+	 * @param {Uint8Array} state
+	 */
+	put(key, doc, state) {
+		if (key === undefined || state.length > CACHE_MAX_STATE_BYTES) {
+			doc.destroy();
+			return;
+		}
+		this.#entries.set(key, { doc, state: state.slice() });
+		this.#bytes += state.length;
+		for (const [oldest, entry] of this.#entries) {
+			if (this.#entries.size <= this.maxDocuments && this.#bytes <= this.maxBytes) break;
+			this.#entries.delete(oldest);
+			this.#bytes -= entry.state.length;
+			entry.doc.destroy();
+		}
+	}
+}
+
+const cache = new DocumentCache();
+
 /**
  * Runs one job; Yjs errors propagate to the caller.
  *
@@ -49,27 +123,35 @@ function sameBytes(a, b) {
  * parts not seen yet, which stay in the state as y-protocols keeps them). Both encodings come from the
  * same document, so equal content means equal bytes.
  * @param {UpdateJob} job
+ * @param {DocumentCache} [documents]
  * @returns {JobOutcome}
  */
-export function runUpdateJob(job) {
-	const doc = docFrom(job.state);
+export function runUpdateJob(job, documents = cache) {
+	const taken = documents.take(job.key, job.state);
+	const { doc } = taken;
 	if (job.kind === 'diff') {
-		return {
-			ok: true,
-			update: Y.encodeStateAsUpdate(doc, job.stateVector),
-			stateVector: Y.encodeStateVector(doc)
-		};
+		const stateVector = Y.encodeStateVector(doc);
+		const update = Y.encodeStateAsUpdate(doc, job.stateVector);
+		if (taken.state) documents.put(job.key, doc, taken.state);
+		else doc.destroy();
+		return { ok: true, update, stateVector };
 	}
-	const before = Y.encodeStateAsUpdate(doc);
-	Y.applyUpdate(doc, job.update);
-	const state = Y.encodeStateAsUpdate(doc);
+	const before = taken.state ?? Y.encodeStateAsUpdate(doc);
+	let state;
+	try {
+		Y.applyUpdate(doc, job.update);
+		state = Y.encodeStateAsUpdate(doc);
+	} catch (error) {
+		doc.destroy();
+		throw error;
+	}
 	// The contact it is listed under, so the server can tell who cannot see some contact persons,
 	// and what else it points at (a customer's different invoice recipient), for the reference index.
 	const fields = doc.getMap('fields');
 	const parent = fields.get('parentId');
 	const recipient = doc.getMap('customer').get('invoiceRecipientId');
-	return {
-		ok: true,
+	const outcome = {
+		ok: /** @type {const} */ (true),
 		state,
 		changed: !sameBytes(before, state),
 		parentId: typeof parent === 'string' ? parent : null,
@@ -78,6 +160,8 @@ export function runUpdateJob(job) {
 				? [{ kind: 'invoiceRecipient', docId: recipient }]
 				: []
 	};
+	documents.put(job.key, doc, state);
+	return outcome;
 }
 
 /**

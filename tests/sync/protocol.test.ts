@@ -6,6 +6,7 @@ import {
 	decodeEntries,
 	decodeServerFrame,
 	decodeServerMessage,
+	EncodedEntries,
 	encodeClientMessage,
 	encodeEntries,
 	encodeServerBatch,
@@ -194,6 +195,64 @@ describe('server messages', () => {
 		expect(errorCode(() => decodeServerFrame(nested))).toBe('unknownType');
 		const broken = encodeServerBatch([...frames.slice(0, 2), new Uint8Array([PROTOCOL_VERSION, 3])]);
 		expect(errorCode(() => decodeServerFrame(broken))).toBe('malformed');
+	});
+
+	it('writes a batch as lib0 would, frame lengths across the var-uint boundaries included', () => {
+		const frames = [0, 1, 127, 128, 16_383, 16_384, 70_000].map((n) =>
+			new Uint8Array(n).map((_, i) => (i * 31 + n) % 256)
+		);
+		const reference = encoding.createEncoder();
+		encoding.writeVarUint(reference, PROTOCOL_VERSION);
+		encoding.writeVarUint(reference, SERVER_FRAME_TYPES.batch);
+		encoding.writeVarUint(reference, frames.length);
+		for (const frame of frames) encoding.writeVarUint8Array(reference, frame);
+		expect(encodeServerBatch(frames)).toEqual(encoding.toUint8Array(reference));
+		const many = Array.from({ length: 300 }, () => encodeServerMessage(messages[3] as ServerMessage));
+		expect(decodeServerFrame(encodeServerBatch(many))).toHaveLength(300);
+	});
+
+	it("sends stored entry lists as they are, a document's several lists joined into one", () => {
+		const first = [entry()];
+		const second = [entry({ id: '01a22400-0000-7000-8000-000000000005' }), entry({ device: PUSH })];
+		const stored = [encodeEntries(first), encodeEntries(second), encodeEntries([])];
+		const update = Y.encodeStateAsUpdate(new Y.Doc());
+		const access = { ownerId: 'u1', everyone: 'read' as const, users: { u2: 'edit' as const } };
+		expect(
+			encodeServerMessage({
+				type: 'update',
+				seq: 3,
+				docId: DOC,
+				update,
+				entries: EncodedEntries.trusted(stored[1] as Uint8Array)
+			})
+		).toEqual(encodeServerMessage({ type: 'update', seq: 3, docId: DOC, update, entries: second }));
+		expect(
+			encodeServerMessage({
+				type: 'access',
+				seq: 4,
+				docId: DOC,
+				access,
+				entries: EncodedEntries.trusted(stored[0] as Uint8Array)
+			})
+		).toEqual(encodeServerMessage({ type: 'access', seq: 4, docId: DOC, access, entries: first }));
+		const joined = encodeServerMessage({
+			type: 'snapshot',
+			docId: DOC,
+			update,
+			access,
+			entries: EncodedEntries.join(stored)
+		});
+		expect(joined).toEqual(
+			encodeServerMessage({ type: 'snapshot', docId: DOC, update, access, entries: [...first, ...second] })
+		);
+		expect(decodeServerMessage(joined)).toEqual({
+			type: 'snapshot',
+			docId: DOC,
+			update,
+			access,
+			entries: [...first, ...second]
+		});
+		expect(EncodedEntries.join([encodeEntries([])]).bytes).toEqual(encodeEntries([]));
 	});
 
 	it('decodes byte fields as copies, so a stored update does not keep (or store) its whole frame', () => {

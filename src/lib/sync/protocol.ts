@@ -111,6 +111,42 @@ export type ServerMessage =
 	/** `ref` names the push or document concerned; a fatal error is followed by closing the socket. */
 	| { type: 'error'; code: ErrorCode; message: string; ref: string; fatal: boolean };
 
+/**
+ * An entry list already encoded (as `encodeEntries` writes it, as the server stores it): the server
+ * sends stored history as it is, without decoding and encoding every entry again.
+ */
+export class EncodedEntries {
+	private constructor(readonly bytes: Uint8Array) {}
+
+	/** Lists the server wrote itself: encodeEntries' output, stored unchanged. */
+	static trusted(bytes: Uint8Array): EncodedEntries {
+		return new EncodedEntries(bytes);
+	}
+
+	/** Several stored lists as one: the counts added, the entries one after another. */
+	static join(lists: readonly Uint8Array[]): EncodedEntries {
+		if (lists.length === 1) return new EncodedEntries(lists[0] as Uint8Array);
+		let count = 0;
+		const bodies: Uint8Array[] = [];
+		for (const list of lists) {
+			const dec = decoding.createDecoder(list);
+			count += decoding.readVarUint(dec);
+			bodies.push(list.subarray(dec.pos));
+		}
+		const enc = encoding.createEncoder();
+		encoding.writeVarUint(enc, count);
+		for (const body of bodies) encoding.writeUint8Array(enc, body);
+		return new EncodedEntries(encoding.toUint8Array(enc));
+	}
+}
+
+/** What the server may hand to `encodeServerMessage`: history as entries or already encoded. */
+export type OutgoingServerMessage = ServerMessage extends infer M
+	? M extends { entries: WireEntry[] }
+		? Omit<M, 'entries'> & { entries: readonly WireEntry[] | EncodedEntries }
+		: M
+	: never;
+
 export class ProtocolError extends Error {
 	constructor(
 		readonly code: 'tooLarge' | 'malformed' | 'unknownType' | 'version',
@@ -184,7 +220,8 @@ function writeCounts(enc: encoding.Encoder, counts: readonly { docId: string; co
 	}
 }
 
-function writeEntries(enc: encoding.Encoder, entries: readonly WireEntry[]): void {
+function writeEntries(enc: encoding.Encoder, entries: readonly WireEntry[] | EncodedEntries): void {
+	if (entries instanceof EncodedEntries) return encoding.writeUint8Array(enc, entries.bytes);
 	encoding.writeVarUint(enc, entries.length);
 	for (const entry of entries) writeEntry(enc, entry);
 }
@@ -229,7 +266,7 @@ export function encodeClientMessage(message: ClientMessage): Uint8Array {
 	});
 }
 
-export function encodeServerMessage(message: ServerMessage): Uint8Array {
+export function encodeServerMessage(message: OutgoingServerMessage): Uint8Array {
 	return frame(message.type, SERVER_TYPES, (enc) => {
 		switch (message.type) {
 			case 'welcome':
@@ -678,12 +715,39 @@ export const SERVER_FRAME_TYPES = {
  * not per update and device).
  */
 export function encodeServerBatch(frames: readonly Uint8Array[]): Uint8Array {
-	const enc = encoding.createEncoder();
-	encoding.writeVarUint(enc, PROTOCOL_VERSION);
-	encoding.writeVarUint(enc, BATCH_TYPE);
-	encoding.writeVarUint(enc, frames.length);
-	for (const bytes of frames) encoding.writeVarUint8Array(enc, bytes);
-	return encoding.toUint8Array(enc);
+	// Sized up front and copied once: a broadcast encodes one batch per device and turn.
+	let size = varUintLength(PROTOCOL_VERSION) + varUintLength(BATCH_TYPE) + varUintLength(frames.length);
+	for (const bytes of frames) size += varUintLength(bytes.length) + bytes.length;
+	const out = new Uint8Array(size);
+	let at = writeVarUintAt(out, 0, PROTOCOL_VERSION);
+	at = writeVarUintAt(out, at, BATCH_TYPE);
+	at = writeVarUintAt(out, at, frames.length);
+	for (const bytes of frames) {
+		at = writeVarUintAt(out, at, bytes.length);
+		out.set(bytes, at);
+		at += bytes.length;
+	}
+	return out;
+}
+
+/** Bytes of `n` as a lib0 var uint (7 bits a byte). */
+function varUintLength(n: number): number {
+	let length = 1;
+	while (n > 0x7f) {
+		n = Math.floor(n / 128);
+		length++;
+	}
+	return length;
+}
+
+/** Writes `n` as a lib0 var uint at `at`; returns the position after it. */
+function writeVarUintAt(out: Uint8Array, at: number, n: number): number {
+	while (n > 0x7f) {
+		out[at++] = 0x80 | (n & 0x7f);
+		n = Math.floor(n / 128);
+	}
+	out[at++] = n;
+	return at;
 }
 
 /** Decodes a frame from the server: one message, or each message of a batch, every one validated. */
