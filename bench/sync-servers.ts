@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../sync-server/node-flags.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -177,7 +178,7 @@ export function startKontorChild(
 ): Promise<ChildServer> {
 	return spawnServer(
 		name,
-		['--max-old-space-size=4096', '--import', 'tsx', 'sync-server/main.ts'],
+		[...SERVER_NODE_FLAGS, '--max-old-space-size=4096', '--import', 'tsx', 'sync-server/main.ts'],
 		{ PORT: '0', HOST: '127.0.0.1', KONTOR_DATA_DIR: dataDir, KONTOR_BUILD_DIR: buildDir, ...env },
 		/Kontor is running on http:\/\/[^:]+:(\d+)/
 	);

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'no
 import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../sync-server/node-flags.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const buildDir = path.join(root, 'build');
@@ -97,7 +98,13 @@ async function main() {
 		console.log('Build is up to date.');
 	}
 	// `--import tsx` runs the TypeScript entry in this one child process, so signals reach the server directly.
-	return runNode(['--import', 'tsx', path.join(root, 'sync-server/main.ts'), ...process.argv.slice(2)]);
+	return runNode([
+		...SERVER_NODE_FLAGS,
+		'--import',
+		'tsx',
+		path.join(root, 'sync-server/main.ts'),
+		...process.argv.slice(2)
+	]);
 }
 
 main().then(

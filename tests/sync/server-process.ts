@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../sync-server/node-flags.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const READY = /Kontor is running on http:\/\/localhost:(\d+)/;
@@ -49,7 +50,7 @@ export class ServerProcess {
 	static async start(dataDir: string, port = 0, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
 		const child = spawn(
 			process.execPath,
-			['--import', 'tsx', 'sync-server/main.ts', '--port', String(port)],
+			[...SERVER_NODE_FLAGS, '--import', 'tsx', 'sync-server/main.ts', '--port', String(port)],
 			{
 				cwd: ROOT,
 				env: {
