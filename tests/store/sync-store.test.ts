@@ -413,6 +413,13 @@ describe('receive', () => {
 		expect(changes).toHaveLength(1);
 		expect(changes[0]?.docIds.sort()).toEqual([child, parent, known, WORKSPACE_DOC_ID].sort());
 		expect(changes[0]?.rowIds.sort()).toEqual([child, parent, known, local].sort());
+		// The batch's own rows come described, so the list can place them without reading them.
+		const described = changes[0]?.rows ?? [];
+		expect(described.map((r) => r.id).sort()).toEqual([child, parent, known].sort());
+		for (const { id, key, filters } of described) {
+			const row = await rowOf(b, id);
+			expect({ key, filters }).toEqual({ key: row?.key, filters: row?.filters });
+		}
 
 		const live = await b.allRows();
 		await b.rebuildProjection();

@@ -1,14 +1,43 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { KontorStore } from '../../src/lib/store';
+import { KontorStore, type ReceivedItem } from '../../src/lib/store';
 import { ContactListModel } from '../../src/lib/ui/state/contact-list.svelte';
 
 let store: KontorStore;
 let model: ContactListModel;
+let source: KontorStore | null = null;
 
 afterEach(() => {
 	model?.dispose();
 	store?.close();
+	source?.close();
+	source = null;
 });
+
+/** `count` new companies made on another device, as a batch of a first sync brings them. */
+async function receivedBatch(count: number, prefix: string): Promise<ReceivedItem[]> {
+	source ??= await KontorStore.open({ name: `kontor-list-source-${crypto.randomUUID()}` });
+	const made = await source.importContacts(
+		Array.from({ length: count }, (_, i) => ({
+			kind: 'company' as const,
+			fields: { companyName: `${prefix} ${String(i).padStart(3, '0')}` }
+		}))
+	);
+	if (!made.ok) throw new Error('import failed');
+	const from = source;
+	return Promise.all(
+		made.ids.map(async (docId) => ({
+			docId,
+			update: await from.encodeState(docId),
+			entries: await from.history(docId)
+		}))
+	);
+}
+
+/** The ids the model lists, in order. */
+async function listedIds(): Promise<string[]> {
+	await model.showWindow(0, model.count);
+	return Array.from({ length: model.count }, (_, i) => model.rowAt(i)?.id ?? '');
+}
 
 async function openWith(count: number): Promise<void> {
 	store = await KontorStore.open({ name: `kontor-list-${crypto.randomUUID()}` });
@@ -181,5 +210,53 @@ describe('ContactListModel', () => {
 		await Promise.all([slow, fast]);
 		expect(model.shownQuery).toBe('Firma 019');
 		expect(model.count).toBe(1);
+	});
+
+	it('places a received batch by the rows the change describes, however large, reading nothing', async () => {
+		await openWith(40);
+		await model.refresh();
+		const batch = await receivedBatch(300, 'Firma 01');
+		const listKeys = vi.spyOn(store, 'listKeys');
+		const rowsByIds = vi.spyOn(store, 'rowsByIds');
+
+		await store.receive(batch);
+		await vi.waitFor(() => expect(model.count).toBe(340));
+		expect(listKeys).not.toHaveBeenCalled();
+		expect(rowsByIds).not.toHaveBeenCalled();
+		const patched = await listedIds();
+		await model.refresh(true);
+		expect(await listedIds()).toEqual(patched);
+		// Placed among the contacts listed before, where they sort, not appended at the end.
+		expect(Math.min(...batch.map(({ docId }) => patched.indexOf(docId)))).toBeLessThan(40);
+		expect(Math.max(...batch.map(({ docId }) => patched.indexOf(docId)))).toBeLessThan(339);
+	});
+
+	it('keeps a batch that arrives while the list is being read from an older state', async () => {
+		await openWith(10);
+		await model.refresh();
+		const batch = await receivedBatch(50, 'Neu');
+		const read = store.listKeys.bind(store);
+		let release: () => void = () => undefined;
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		let readDone: () => void = () => undefined;
+		const readBeforeBatch = new Promise<void>((resolve) => (readDone = resolve));
+		// The re-read sees the list before the batch, and answers only after the batch was placed.
+		vi.spyOn(store, 'listKeys').mockImplementationOnce(async (filter) => {
+			const keys = await read(filter);
+			readDone();
+			await gate;
+			return keys;
+		});
+		const refreshing = model.refresh(true);
+		await readBeforeBatch;
+		await store.receive(batch);
+		await vi.waitFor(() => expect(model.count).toBe(60));
+		release();
+		await refreshing;
+		expect(model.busy).toBe(false);
+		expect(model.count).toBe(60);
+		const ids = await listedIds();
+		expect(new Set(ids).size).toBe(60);
+		for (const { docId } of batch) expect(ids).toContain(docId);
 	});
 });

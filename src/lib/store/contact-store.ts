@@ -82,11 +82,19 @@ import { buildContact, derivedChannelValue, prepareContact, type EditRejectionRe
 export interface StoreChange {
 	docIds: string[];
 	rowIds: string[];
+	/**
+	 * Where some of the changed rows now sort and which filters they pass, when the writer has them
+	 * at hand (a batch received by sync): the list places them without reading them back.
+	 */
+	rows?: ListedRow[];
 	/** True when the change was made in another tab of this device. */
 	remote: boolean;
 	/** True when stars (favourites) changed on this device; they are in no document and no row. */
 	favorites?: boolean;
 }
+
+/** What the list needs of a row to place it: its key (list order) and the filters it passes. */
+export type ListedRow = Pick<ContactRow, 'id' | 'key' | 'filters'>;
 
 /** The outcome of an edit the user made; storage failures throw a `StorageError` instead. */
 export type EditResult =
@@ -719,7 +727,7 @@ export class KontorStore {
 	async receive(items: readonly ReceivedItem[], options: { cursor?: number } = {}): Promise<ReceiveResult> {
 		return this.#serially(async () => {
 			const db = this.#db;
-			let result: { rowIds: Set<string>; incomplete: string[] };
+			let result: { rowIds: Set<string>; rows: ContactRow[]; incomplete: string[] };
 			try {
 				result = await db.transaction('rw', [db.updates, db.contacts, db.history, db.meta], async () => {
 					const time = Date.now();
@@ -746,7 +754,7 @@ export class KontorStore {
 					stored.catch(() => undefined);
 					const applied = this.#applyRead(read);
 					// The row's time is when this device stored the update, as a rebuild reads it back.
-					const [[seqs], rowIds] = await Promise.all([
+					const [[seqs], projected] = await Promise.all([
 						stored,
 						writeProjectionBatch(db, applied.contacts, time)
 					]);
@@ -756,7 +764,7 @@ export class KontorStore {
 						entry.lastSeq = Math.max(entry.lastSeq, seqs[i] ?? 0);
 						entry.rows += 1;
 					}
-					return { rowIds, incomplete: applied.incomplete };
+					return { rowIds: projected.changed, rows: projected.rows, incomplete: applied.incomplete };
 				});
 			} catch (error) {
 				for (const item of items) this.#contacts.drop(item.docId);
@@ -770,7 +778,11 @@ export class KontorStore {
 				if (entry) await this.#contacts.catchUp(entry).catch(() => this.#contacts.drop(docId));
 			}
 			if (items.length > 0) {
-				this.#announce({ docIds: [...new Set(items.map((i) => i.docId))], rowIds: [...result.rowIds] });
+				this.#announce({
+					docIds: [...new Set(items.map((i) => i.docId))],
+					rowIds: [...result.rowIds],
+					rows: result.rows.map(({ id, key, filters }) => ({ id, key, filters }))
+				});
 			}
 			return { incomplete: result.incomplete };
 		});

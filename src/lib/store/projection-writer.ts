@@ -91,14 +91,15 @@ export async function writeProjection(
  * Writes the rows of many contacts at once (a batch received from the server): parents within the
  * batch are resolved in memory, parents outside it read in one query, and descendants outside the
  * batch re-derived as in `writeProjection`. Call inside the transaction that stores the updates.
+ * Returns the ids of every row written (the batch's and re-derived descendants') and the batch's rows.
  */
 export async function writeProjectionBatch(
 	db: KontorDexie,
 	contacts: readonly Contact[],
 	time: number
-): Promise<Set<ContactId>> {
+): Promise<{ changed: Set<ContactId>; rows: ContactRow[] }> {
 	const changed = new Set<ContactId>(contacts.map((c) => c.id));
-	if (contacts.length === 0) return changed;
+	if (contacts.length === 0) return { changed, rows: [] };
 	const ids = contacts.map((c) => c.id);
 	const inBatch = new Set<ContactId>(ids);
 	const outsideIds = [
@@ -117,7 +118,7 @@ export async function writeProjectionBatch(
 	if (stale.length > 0) await db.contacts.bulkDelete(stale);
 	await db.contacts.bulkPut(rows);
 	const parents = rows.filter((r) => parentFacingChanged(before.get(r.id), r));
-	if (parents.length === 0) return changed;
+	if (parents.length === 0) return { changed, rows };
 	// Only parents with children outside the batch need the cascade (the batch was projected together).
 	const children = await db.contacts
 		.where('parentId')
@@ -127,7 +128,7 @@ export async function writeProjectionBatch(
 	for (const parent of parents) {
 		if (withOutsideChildren.has(parent.id)) await cascade(db, parent, changed);
 	}
-	return changed;
+	return { changed, rows };
 }
 
 /**

@@ -72,7 +72,12 @@ export interface SyncClientOptions {
 	backoff?: { initialMs: number; maxMs: number };
 	random?: () => number;
 	now?: () => number;
-	/** Received documents stored per transaction. */
+	/**
+	 * Received documents stored per transaction (default 2,500). Each transaction has costs of its
+	 * own (reads of what the batch touches, a commit, one list update), so larger batches make a first
+	 * sync faster: in Chromium 10,000 contacts took 5.1 s in batches of 2,500 against 5.6 s in batches
+	 * of 1,000. A local edit made meanwhile waits for the batch being stored, about a second.
+	 */
 	batchSize?: number;
 	/** Pushes sent and not yet acknowledged at most. */
 	maxInFlight?: number;
@@ -154,7 +159,7 @@ export class SyncClient {
 			backoff: backoff ?? { initialMs: 500, maxMs: 30_000 },
 			random: random ?? Math.random,
 			now: now ?? Date.now,
-			batchSize: batchSize ?? 1000,
+			batchSize: batchSize ?? 2500,
 			maxInFlight: maxInFlight ?? 200
 		};
 	}

@@ -7,25 +7,38 @@ import {
 	type ContactRow,
 	type GroupId
 } from '$lib/domain';
-import type { KontorStore, StoreChange } from '$lib/store';
+import type { KontorStore, ListedRow, StoreChange } from '$lib/store';
 import { handleError } from './handle-error';
 
 const FIRST_PAINT_ROWS = 40;
-/** Up to this many changed rows are patched into the shown keys; more re-read the list. */
+/**
+ * Up to this many changed rows are read and patched into the shown keys; more re-read the list.
+ * Rows the change describes itself (a batch received by sync) are patched however many there are.
+ */
 const PATCH_UP_TO = 200;
 /** The least time between two re-reads of the list caused by changes (see `#refreshForChanges`). */
 const REFRESH_GAP_MS = 300;
 
-/** Where `key` goes in the ascending `keys`. */
-function insertionPoint(keys: readonly string[], key: string): number {
-	let low = 0;
-	let high = keys.length;
-	while (low < high) {
-		const mid = (low + high) >> 1;
-		if ((keys[mid] as string) < key) low = mid + 1;
-		else high = mid;
+/** The ascending `keys` and the ascending `added` as one ascending list. */
+function mergeSorted(keys: readonly string[], added: readonly string[]): string[] {
+	if (added.length === 0) return [...keys];
+	const merged = new Array<string>(keys.length + added.length);
+	let i = 0;
+	let j = 0;
+	let k = 0;
+	while (i < keys.length && j < added.length) {
+		merged[k++] =
+			(keys[i] as string) <= (added[j] as string) ? (keys[i++] as string) : (added[j++] as string);
 	}
-	return low;
+	while (i < keys.length) merged[k++] = keys[i++] as string;
+	while (j < added.length) merged[k++] = added[j++] as string;
+	return merged;
+}
+
+/** Changed rows as the list applies them: the ids to take out, and the rows to put in where they sort. */
+interface ListPatch {
+	ids: ReadonlySet<string>;
+	rows: readonly ListedRow[];
 }
 
 /**
@@ -56,6 +69,11 @@ export class ContactListModel {
 	/** The re-read after changes in flight, and whether more changes came meanwhile. */
 	#changeRefresh: Promise<unknown> | null = null;
 	#changesWaiting = false;
+	/**
+	 * Patches applied while a re-read is in flight. The re-read may have read the database before
+	 * or after their changes; applying them again to its keys gives the same list either way.
+	 */
+	#patchedDuringRefresh: ListPatch[] | null = null;
 
 	constructor(private readonly store: KontorStore) {
 		this.#unsubscribe = store.subscribe((change) => this.#onChange(change));
@@ -159,6 +177,7 @@ export class ContactListModel {
 			return;
 		}
 		this.#busy = true;
+		this.#patchedDuringRefresh = [];
 		try {
 			if (!this.#loaded && !query && !this.#kind && !this.#group && !this.#tag && !archived)
 				await this.#paintFirstRows(generation);
@@ -179,10 +198,17 @@ export class ContactListModel {
 			this.#shownFilter = filter;
 			this.#loaded = true;
 			this.#complete = true;
+			const late = this.#patchedDuringRefresh ?? [];
+			this.#patchedDuringRefresh = null;
+			for (const patch of late) this.#applyPatch(patch);
+			if (late.length > 0) await this.showWindow(this.#window.start, this.#window.end);
 		} catch (error) {
 			handleError(error, 'loading the contact list');
 		} finally {
-			if (generation === this.#generation) this.#busy = false;
+			if (generation === this.#generation) {
+				this.#busy = false;
+				this.#patchedDuringRefresh = null;
+			}
 		}
 	}
 
@@ -232,11 +258,13 @@ export class ContactListModel {
 	#onChange(change: StoreChange): void {
 		// Stars change no row (see FavoritesModel).
 		if (change.rowIds.length === 0 && (change.docIds.length > 0 || change.favorites)) return;
-		// A search is re-run; without one, the few changed rows are patched into the keys, so an edit
-		// does not read the keys of all 50,000 contacts again.
-		if (this.#query.trim() !== '' || !this.#complete || change.rowIds.length > PATCH_UP_TO)
+		const described = new Set<string>(change.rows?.map((r) => r.id));
+		const listed = change.rowIds.every((id) => described.has(id)) ? (change.rows ?? []) : null;
+		// A search is re-run; without one, the changed rows are patched into the keys, so a change
+		// does not read the keys of all 50,000 contacts again (nor does each batch of a first sync).
+		if (this.#query.trim() !== '' || !this.#complete || (!listed && change.rowIds.length > PATCH_UP_TO))
 			this.#refreshForChanges();
-		else void this.#patch(change.rowIds);
+		else void this.#patch(change.rowIds, listed);
 	}
 
 	/**
@@ -263,34 +291,39 @@ export class ContactListModel {
 	}
 
 	/**
-	 * Moves the changed rows to where their (new) keys sort, or out of the list if they left it.
-	 * Patches apply in the order they arrive; a refresh started meanwhile (a new filter) reads the
-	 * change itself, so the patch is dropped then.
+	 * Moves the changed rows to where their (new) keys sort, or out of the list if they left it;
+	 * `listed` describes them all when the change came with them, else they are read. Patches apply
+	 * in the order they arrive; a refresh for a new filter started meanwhile reads the change itself,
+	 * so the patch is dropped then.
 	 */
-	async #patch(rowIds: readonly string[]): Promise<void> {
+	async #patch(rowIds: readonly string[], listed: readonly ListedRow[] | null): Promise<void> {
 		const generation = this.#generation;
 		try {
-			const rows = await this.store.rowsByIds(rowIds);
+			const rows = listed ?? (await this.store.rowsByIds(rowIds));
 			if (generation !== this.#generation) return;
-			const facets = filterKeys({
-				kind: this.#kind,
-				group: this.#group,
-				tag: this.#tag,
-				archived: this.#archived
-			});
-			const changed = new Set(rowIds);
-			const unchanged = (k: string) => !changed.has(k.slice(k.indexOf('\u0000') + 1));
-			const keys = this.#keys.filter(unchanged);
-			for (const row of rows) {
-				if (!passesFilters(row.filters, facets)) continue;
-				keys.splice(insertionPoint(keys, row.key), 0, row.key);
-			}
-			this.#keys = keys;
-			this.#rows = new Map([...this.#rows].filter(([k]) => unchanged(k)));
+			const patch: ListPatch = { ids: new Set(rowIds), rows };
+			this.#applyPatch(patch);
+			this.#patchedDuringRefresh?.push(patch);
 			await this.showWindow(this.#window.start, this.#window.end);
 		} catch (error) {
 			handleError(error, 'updating the contact list');
 		}
+	}
+
+	#applyPatch({ ids, rows }: ListPatch): void {
+		const facets = filterKeys({
+			kind: this.#kind,
+			group: this.#group,
+			tag: this.#tag,
+			archived: this.#archived
+		});
+		const unchanged = (k: string) => !ids.has(k.slice(k.indexOf('\u0000') + 1));
+		const added = rows
+			.filter((row) => passesFilters(row.filters, facets))
+			.map((row) => row.key)
+			.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+		this.#keys = mergeSorted(this.#keys.filter(unchanged), added);
+		this.#rows = new Map([...this.#rows].filter(([k]) => unchanged(k)));
 	}
 
 	dispose(): void {
