@@ -45,6 +45,7 @@ import {
 	type LogRecord,
 	type Storage
 } from './storage/storage';
+import { DEFAULT_PACE, ReadPacer, type PaceOptions } from './read-pacer';
 import { LogFeeds } from './log-feed';
 import type { UpdateGuard } from './update-guard';
 
@@ -74,6 +75,8 @@ export interface HubOptions {
 	helloTimeoutMs?: number;
 	/** Interval of keep-alive pings; a connection that misses one is closed. */
 	pingIntervalMs?: number;
+	/** How fast one connection is read at most (see read-pacer.ts). */
+	pace?: PaceOptions;
 }
 
 /** A log record on its way to a device, with what the read check needs of its document. */
@@ -98,6 +101,10 @@ const BATCH_BYTES = 256 * 1024;
 const MAX_PENDING_PUSHES = 1000;
 /** Protocol errors a connection may cause before the hub stops listening to it. */
 const MAX_PROTOCOL_ERRORS = 100;
+/** The longest a session waits to connect again after being closed for malformed messages. */
+const MAX_PENALTY_MS = 60_000;
+/** A session's closings are forgotten this long after its wait ended. */
+const PENALTY_MEMORY_MS = 10 * 60_000;
 /** A device that cannot take more than this is dropped; it resumes from its cursor later. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 const CLOSE_POLICY = 1008;
@@ -107,7 +114,11 @@ const RIGHTS_CACHE_SIZE = 100_000;
 /** How often a push is applied again when another instance changed its document meanwhile. */
 const MAX_STALE_RETRIES = 8;
 
+let connections = 0;
+
 class Connection {
+	/** Names the connection to the update guard, which takes turns between connections. */
+	readonly id = `c${++connections}`;
 	auth: AuthContext | null = null;
 	device = '';
 	/** Log records appended while resuming; sent afterwards. */
@@ -206,6 +217,8 @@ export class SyncHub {
 	 */
 	readonly #rights = new Map<string, Map<string, AccessInfo | null>>();
 	readonly #ping: ReturnType<typeof setInterval>;
+	/** Sessions closed for malformed messages, and until when their next hello waits (see `#penalize`). */
+	readonly #penalties = new Map<string, { strikes: number; until: number }>();
 
 	constructor(options: HubOptions) {
 		this.#options = {
@@ -215,6 +228,7 @@ export class SyncHub {
 			now: Date.now,
 			helloTimeoutMs: 10_000,
 			pingIntervalMs: 30_000,
+			pace: DEFAULT_PACE,
 			...options
 		};
 		// Frames a little over the limit still arrive, to be answered with a 'tooLarge' error; far
@@ -337,17 +351,21 @@ export class SyncHub {
 			if (!connection.auth) connection.error('auth', 'no hello received', '', true);
 		}, this.#options.helloTimeoutMs);
 		let tail: Promise<void> = Promise.resolve();
+		const pacer = new ReadPacer(ws, this.#options.pace);
 		ws.on('pong', () => (connection.alive = true));
 		ws.on('message', (data: RawData, isBinary: boolean) => {
+			pacer.received(rawLength(data));
 			// Messages of one connection are handled in order; pushes then fan out per document.
 			tail = tail
 				.then(() => this.#onMessage(connection, data, isBinary))
 				.catch((error: unknown) => {
 					console.error('sync: message failed', error);
 					connection.error('internal', 'the server could not handle the message');
-				});
+				})
+				.finally(() => pacer.handled());
 		});
 		ws.on('close', () => {
+			pacer.stop();
 			clearTimeout(helloTimer);
 			this.#connections.delete(ws);
 			if (connection.auth) this.#leave(connection.auth.workspace.id, connection);
@@ -363,7 +381,9 @@ export class SyncHub {
 			message = decodeClientMessage(toBytes(data), this.#options.maxMessageBytes);
 		} catch (error) {
 			if (!(error instanceof ProtocolError)) throw error;
-			const fatal = !connection.auth || error.code === 'version' || ++connection.errors > MAX_PROTOCOL_ERRORS;
+			const tooMany = !!connection.auth && ++connection.errors > MAX_PROTOCOL_ERRORS;
+			const fatal = !connection.auth || error.code === 'version' || tooMany;
+			if (tooMany) this.#penalize((connection.auth as AuthContext).sessionId);
 			connection.error(error.code, error.message, '', fatal);
 			return;
 		}
@@ -395,6 +415,11 @@ export class SyncHub {
 	async #hello(connection: Connection, hello: Extract<ClientMessage, { type: 'hello' }>): Promise<void> {
 		const auth = await this.#options.authenticate(hello.token);
 		if (!auth) return connection.error('auth', 'session unknown, expired or revoked', '', true);
+		const waitMs = (this.#penalties.get(auth.sessionId)?.until ?? 0) - this.#options.now();
+		if (waitMs > 0) {
+			const seconds = Math.ceil(waitMs / 1000);
+			return connection.error('busy', `too many malformed messages; connect again in ${seconds} s`, '', true);
+		}
 		if (hello.workspace !== '' && hello.workspace !== auth.workspace.id) {
 			return connection.error('workspace', 'this device holds data of another workspace', '', true);
 		}
@@ -609,7 +634,10 @@ export class SyncHub {
 			return connection.error('forbidden', 'you may not change this document', push.id);
 		}
 		// Keyed by document, so the guard's worker can keep it decoded for the next push.
-		const applied = await guard.apply(doc?.state ?? null, push.update, `${workspaceId}\0${push.docId}`);
+		const applied = await guard.apply(doc?.state ?? null, push.update, {
+			key: `${workspaceId}\0${push.docId}`,
+			source: connection.id
+		});
 		if (!applied.ok) {
 			return connection.error('invalidUpdate', `the update was refused (${applied.reason})`, push.id);
 		}
@@ -694,6 +722,22 @@ export class SyncHub {
 		for (const other of others) this.#sendRecord(other, { record, access, bytes });
 	}
 
+	/**
+	 * A session whose connection was closed for too many malformed messages waits before its next
+	 * hello is taken: 1 s, doubling with each further closing, at most a minute. A device that
+	 * speaks the protocol never gets here; a client that does would otherwise reconnect at once,
+	 * and every hello (sign-in and resume) costs the server far more than refusing one.
+	 */
+	#penalize(sessionId: string): void {
+		const now = this.#options.now();
+		for (const [id, penalty] of this.#penalties) {
+			if (penalty.until + PENALTY_MEMORY_MS < now) this.#penalties.delete(id);
+		}
+		const strikes = (this.#penalties.get(sessionId)?.strikes ?? 0) + 1;
+		const waitMs = Math.min(MAX_PENALTY_MS, 1000 * 2 ** (strikes - 1));
+		this.#penalties.set(sessionId, { strikes, until: now + waitMs });
+	}
+
 	/** A device left: the workspace is no longer followed here once its last device has gone. */
 	#leave(workspaceId: string, connection: Connection): void {
 		const members = this.#byWorkspace.get(workspaceId);
@@ -768,11 +812,10 @@ export class SyncHub {
 		if (doc && !canRead(connection.reader, doc.access)) {
 			return connection.error('forbidden', 'you may not read this document', message.docId);
 		}
-		const diff = await guard.diff(
-			doc?.state ?? null,
-			message.stateVector,
-			`${workspaceId}\0${message.docId}`
-		);
+		const diff = await guard.diff(doc?.state ?? null, message.stateVector, {
+			key: `${workspaceId}\0${message.docId}`,
+			source: connection.id
+		});
 		if (!diff.ok) {
 			return connection.error('malformed', `state vector refused (${diff.reason})`, message.docId);
 		}
@@ -991,6 +1034,10 @@ export class SyncHub {
 /** Where a change of rights shows in a history entry: ['access', 'owner' | 'everyone' | 'users', id]. */
 function accessPath(subject: string): string[] {
 	return subject === 'owner' || subject === 'everyone' ? ['access', subject] : ['access', 'users', subject];
+}
+
+function rawLength(data: RawData): number {
+	return Array.isArray(data) ? data.reduce((sum, part) => sum + part.byteLength, 0) : data.byteLength;
 }
 
 function toBytes(data: RawData): Uint8Array {

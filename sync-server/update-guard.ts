@@ -13,6 +13,7 @@
  * order.
  */
 import { Worker } from 'node:worker_threads';
+import { FairQueue } from './fair-queue';
 import type { JobOutcome, UpdateJob } from './update-jobs.mjs';
 import { checkStateVectorStructure, DEFAULT_MAX_UPDATE_BYTES, inspectUpdate } from './update-structure';
 import type { DocReference } from './storage/storage';
@@ -26,7 +27,7 @@ export interface GuardOptions {
 	maxMemoryMb?: number;
 	/** Largest update accepted (default 1 MiB). */
 	maxUpdateBytes?: number;
-	/** Worker threads (default 1). */
+	/** Worker threads (default 2: an express lane for light users, and one for everything). */
 	workers?: number;
 	/**
 	 * The worker module to run (default update-worker.mjs next to this file). A seam for tests, which
@@ -47,6 +48,17 @@ export type DiffResult =
 	| { ok: true; update: Uint8Array; stateVector: Uint8Array }
 	| { ok: false; reason: 'structure' | 'invalid' | 'timeout' | 'memory' };
 
+/** Who a job is for. */
+export interface JobOptions {
+	/** The document (workspace and id): a worker may keep it decoded for the next job on it. */
+	key?: string;
+	/**
+	 * Who asked (a connection): jobs are taken in turn from the sources that used the workers least
+	 * lately (see fair-queue.ts), so a flood of expensive updates delays its sender, not everyone.
+	 */
+	source?: string;
+}
+
 /** Applies and diffs Yjs updates off the main thread, each within a time and memory budget. */
 export interface UpdateGuard {
 	/**
@@ -55,9 +67,9 @@ export interface UpdateGuard {
 	 * anything. Updates that reference parts not seen yet are kept in the state, as y-protocols does.
 	 * Rejects only when the guard is closed or its worker cannot start.
 	 */
-	apply(state: Uint8Array | null, update: Uint8Array, key?: string): Promise<ApplyResult>;
+	apply(state: Uint8Array | null, update: Uint8Array, job?: JobOptions): Promise<ApplyResult>;
 	/** y-protocols sync step 2: what a peer with `stateVector` lacks of `state`, and `state`'s own state vector. */
-	diff(state: Uint8Array | null, stateVector: Uint8Array, key?: string): Promise<DiffResult>;
+	diff(state: Uint8Array | null, stateVector: Uint8Array, job?: JobOptions): Promise<DiffResult>;
 	/** Terminates the workers; jobs not finished yet reject. */
 	close(): Promise<void>;
 }
@@ -69,14 +81,22 @@ const STACK_MB = 4;
 /** Batching amortizes the message round trip: one post and one answer per batch, not per job. */
 const MAX_BATCH_JOBS = 64;
 const MAX_BATCH_BYTES = 512 * 1024;
+/** A batch takes no more jobs once their expected time reaches this (ms): a job arriving meanwhile waits little. */
+const MAX_BATCH_MS = 20;
+/** Worker time (ms, fading by half each second) up to which a source counts as a light user. */
+const LIGHT_USAGE_MS = 50;
+/** An express lane for light users and one worker for everything (see `#pump`). */
+const DEFAULT_WORKERS = 2;
 
 type Failure = 'timeout' | 'memory';
 
 interface Job {
 	message: UpdateJob;
+	source: string;
 	bytes: number;
 	/** Run in a batch of its own: it was in progress when a shared batch's worker died. */
 	solo: boolean;
+	estimate?: number;
 	settle(outcome: JobOutcome): void;
 	fail(reason: Failure): void;
 	reject(error: Error): void;
@@ -103,7 +123,8 @@ interface Slot {
 	error: Error | null;
 }
 
-type WorkerReply = { ready: true } | { seq: number; outcomes: JobOutcome[] };
+/** `times`: how long each job ran in the worker (ms). */
+type WorkerReply = { ready: true } | { seq: number; outcomes: JobOutcome[]; times?: number[] };
 
 function isOutOfMemory(error: Error | null): boolean {
 	return (error as NodeJS.ErrnoException | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
@@ -115,7 +136,7 @@ class WorkerUpdateGuard implements UpdateGuard {
 	readonly #maxMemoryMb: number;
 	readonly #workerUrl: URL;
 	readonly #slots: (Slot | null)[];
-	#queue: Job[] = [];
+	readonly #queue = new FairQueue<Job>();
 	#seq = 0;
 	// Starts at 1: a fresh token array holds 0, which must not look like a started job.
 	#nextToken = 1;
@@ -126,17 +147,22 @@ class WorkerUpdateGuard implements UpdateGuard {
 		this.#maxUpdateBytes = options.maxUpdateBytes ?? DEFAULT_MAX_UPDATE_BYTES;
 		this.#maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
 		this.#workerUrl = options.workerUrl ?? new URL('./update-worker.mjs', import.meta.url);
-		const workers = Math.max(1, Math.floor(options.workers ?? 1));
+		const workers = Math.max(1, Math.floor(options.workers ?? DEFAULT_WORKERS));
 		// Started up front so the first push does not wait for a worker to load Yjs.
 		this.#slots = Array.from({ length: workers }, () => this.#spawn());
 	}
 
-	apply(state: Uint8Array | null, update: Uint8Array, key?: string): Promise<ApplyResult> {
+	apply(
+		state: Uint8Array | null,
+		update: Uint8Array,
+		{ key, source = '' }: JobOptions = {}
+	): Promise<ApplyResult> {
 		const refused = inspectUpdate(update, this.#maxUpdateBytes);
 		if (refused) return Promise.resolve({ ok: false, reason: refused });
 		return new Promise((resolve, reject) => {
 			this.#enqueue({
 				message: { kind: 'apply', state, update, ...(key === undefined ? {} : { key }) },
+				source,
 				bytes: (state?.length ?? 0) + update.length,
 				solo: false,
 				settle: (outcome) => {
@@ -150,11 +176,16 @@ class WorkerUpdateGuard implements UpdateGuard {
 		});
 	}
 
-	diff(state: Uint8Array | null, stateVector: Uint8Array, key?: string): Promise<DiffResult> {
+	diff(
+		state: Uint8Array | null,
+		stateVector: Uint8Array,
+		{ key, source = '' }: JobOptions = {}
+	): Promise<DiffResult> {
 		if (!checkStateVectorStructure(stateVector)) return Promise.resolve({ ok: false, reason: 'structure' });
 		return new Promise((resolve, reject) => {
 			this.#enqueue({
 				message: { kind: 'diff', state, stateVector, ...(key === undefined ? {} : { key }) },
+				source,
 				bytes: (state?.length ?? 0) + stateVector.length,
 				solo: false,
 				settle: (outcome) => {
@@ -172,8 +203,7 @@ class WorkerUpdateGuard implements UpdateGuard {
 		if (this.#closed) return;
 		this.#closed = true;
 		const error = new Error('update guard closed');
-		const pending = [...this.#queue];
-		this.#queue = [];
+		const pending = this.#queue.drain();
 		const terminating: Promise<number>[] = [];
 		for (const slot of this.#slots) {
 			if (!slot) continue;
@@ -231,6 +261,8 @@ class WorkerUpdateGuard implements UpdateGuard {
 			if (!batch || reply.seq !== batch.seq) return;
 			this.#finishBatch(slot);
 			batch.jobs.forEach((job, i) => {
+				const ms = reply.times?.[i];
+				if (ms !== undefined) this.#queue.charge(job, ms);
 				const outcome = reply.outcomes[i];
 				if (outcome) job.settle(outcome);
 				else job.reject(new Error('update worker gave no answer for a job'));
@@ -249,22 +281,18 @@ class WorkerUpdateGuard implements UpdateGuard {
 		const idle = this.#slots.filter((s): s is Slot => !!s && s.ready && !s.batch);
 		for (const slot of idle) {
 			if (this.#queue.length === 0) break;
-			this.#dispatch(slot, this.#takeBatch(Math.ceil(this.#queue.length / idle.length)));
+			// With several workers the first is an express lane: only light users' jobs run there, so a
+			// device editing now and then never waits behind someone's flood of expensive updates.
+			const express = this.#slots.length > 1 && slot === this.#slots[0];
+			const jobs = this.#queue.take(
+				Math.min(MAX_BATCH_JOBS, Math.ceil(this.#queue.length / idle.length)),
+				MAX_BATCH_BYTES,
+				MAX_BATCH_MS,
+				express ? LIGHT_USAGE_MS : undefined
+			);
+			if (jobs.length > 0) this.#dispatch(slot, jobs);
 		}
 		for (const slot of this.#slots) if (slot) this.#updateRef(slot);
-	}
-
-	#takeBatch(share: number): Job[] {
-		const limit = Math.min(MAX_BATCH_JOBS, share);
-		let count = 0;
-		let bytes = 0;
-		for (const job of this.#queue) {
-			if (count > 0 && (job.solo || count >= limit || bytes + job.bytes > MAX_BATCH_BYTES)) break;
-			count++;
-			bytes += job.bytes;
-			if (job.solo) break;
-		}
-		return this.#queue.splice(0, count);
 	}
 
 	#dispatch(slot: Slot, jobs: Job[]): void {
@@ -317,9 +345,8 @@ class WorkerUpdateGuard implements UpdateGuard {
 			this.#retire(slot);
 			this.#slots[this.#slots.indexOf(slot)] = null;
 			if (this.#slots.some((other) => other !== null)) return this.#pump();
-			const queued = this.#queue;
-			this.#queue = [];
-			for (const job of queued) job.reject(new Error(`update worker failed to start: ${error.message}`));
+			for (const job of this.#queue.drain())
+				job.reject(new Error(`update worker failed to start: ${error.message}`));
 			return;
 		}
 		const batch = slot.batch;
@@ -342,6 +369,8 @@ class WorkerUpdateGuard implements UpdateGuard {
 			const retry: Job[] = [];
 			batch.jobs.forEach((job, i) => {
 				if (i !== culprit) return retry.push(job);
+				// Its sender pays for the whole budget (or what the job used until the worker died).
+				this.#queue.charge(job, cause === 'timeout' ? this.#timeoutMs : Date.now() - batch.sentAt);
 				if (cause !== 'timeout' && !job.solo && batch.jobs.length > 1) {
 					job.solo = true;
 					return retry.push(job);
@@ -349,7 +378,7 @@ class WorkerUpdateGuard implements UpdateGuard {
 				if (cause instanceof Error) job.reject(new Error(`update worker failed: ${cause.message}`));
 				else job.fail(cause);
 			});
-			this.#queue.unshift(...retry);
+			this.#queue.unshift(retry);
 		}
 		this.#pump();
 	}

@@ -198,17 +198,21 @@ export function serveUpdateJobs(run = runUpdateJob) {
 	port.on('message', (/** @type {JobBatch} */ batch) => {
 		/** @type {JobOutcome[]} */
 		const outcomes = [];
+		/** How long each job ran (ms), so the main thread can tell whose jobs are expensive. */
+		const times = [];
 		for (let i = 0; i < batch.jobs.length; i++) {
 			Atomics.store(started, 0, BigInt(Date.now()));
 			Atomics.store(token, 0, BigInt(batch.firstToken + i));
+			const begin = performance.now();
 			try {
 				outcomes.push(run(/** @type {UpdateJob} */ (batch.jobs[i])));
 			} catch (error) {
 				outcomes.push({ ok: false, message: error instanceof Error ? error.message : String(error) });
 			}
+			times.push(performance.now() - begin);
 		}
 		Atomics.store(token, 0, BigInt(batch.firstToken + batch.jobs.length));
-		port.postMessage({ seq: batch.seq, outcomes }, transferables(outcomes));
+		port.postMessage({ seq: batch.seq, outcomes, times }, transferables(outcomes));
 	});
 	port.postMessage({ ready: true });
 }

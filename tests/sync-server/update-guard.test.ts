@@ -8,7 +8,15 @@ import {
 	type UpdateGuard
 } from '../../sync-server/update-guard';
 import { int, mulberry32, pick } from '../factories';
-import { bytes, contactClient, editContact, HOSTILE, raw, validUpdate } from './update-fixtures';
+import {
+	bytes,
+	contactClient,
+	editContact,
+	HOSTILE,
+	manyGcStructs,
+	raw,
+	validUpdate
+} from './update-fixtures';
 
 const MISBEHAVING_WORKER = new URL('./misbehaving-update-worker.mjs', import.meta.url);
 
@@ -204,6 +212,42 @@ describe('update guard: well-behaved updates', () => {
 			await several.close();
 		}
 	});
+});
+
+describe('update guard: taking turns', () => {
+	/** Resolves in the order the jobs finished. */
+	async function finishingOrder(guard: UpdateGuard, jobs: [string, () => Promise<ApplyResult>][]) {
+		const order: string[] = [];
+		await Promise.all(
+			jobs.map(async ([name, run]) => {
+				const result = await run();
+				expect(result.ok).toBe(true);
+				order.push(name);
+			})
+		);
+		return order;
+	}
+
+	it.each([1, 2])(
+		'answers a light user before a flood of expensive updates queued ahead of it (%i workers)',
+		async (workers) => {
+			const guard = createUpdateGuard({ workers });
+			try {
+				// Valid but slow to apply: 100,000 structs each.
+				const heavy = manyGcStructs(100_000);
+				const jobs: [string, () => Promise<ApplyResult>][] = Array.from({ length: 12 }, (_, i) => [
+					`flood ${i}`,
+					() => guard.apply(null, heavy, { source: 'flood' })
+				]);
+				jobs.push(['editor', () => guard.apply(null, validUpdate, { source: 'editor' })]);
+				const order = await finishingOrder(guard, jobs);
+				// First come, first served would answer the editor last.
+				expect(order.indexOf('editor')).toBeLessThan(6);
+			} finally {
+				await guard.close();
+			}
+		}
+	);
 });
 
 describe('update guard: hostile payloads', () => {

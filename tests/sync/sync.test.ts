@@ -3,7 +3,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { newGroupId, parseContactId, type ContactId } from '../../src/lib/domain';
-import { decodeServerFrame, encodeClientMessage, type ServerMessage } from '../../src/lib/sync/protocol';
+import {
+	decodeServerFrame,
+	encodeClientMessage,
+	PROTOCOL_VERSION,
+	type ServerMessage
+} from '../../src/lib/sync/protocol';
 import { StorageError } from '../../src/lib/store';
 import { SyncClient } from '../../src/lib/sync/sync-client';
 import { createCompany, Rig, waitFor, wsConnect, type Device } from './helpers';
@@ -279,6 +284,53 @@ describe('pushes', () => {
 		expect(acks.length + busy.length).toBe(updates.length);
 		expect(await rig.server.storage.logCount(admin.workspaceId)).toBe(acks.length);
 		raw.socket.close();
+	});
+
+	it('makes a session closed for malformed messages wait before it may connect again', async () => {
+		const admin = await rig.admin();
+		const hello = () =>
+			encodeClientMessage({
+				type: 'hello',
+				token: admin.token,
+				device: crypto.randomUUID(),
+				workspace: '',
+				cursor: 0
+			});
+		const raw = await rawConnection(rig.server.syncUrl);
+		raw.socket.send(hello());
+		await raw.next(2);
+		const closed = new Promise<number>((resolve) => raw.socket.once('close', (code) => resolve(code)));
+		for (let i = 0; i < 101; i++) raw.socket.send(new Uint8Array([PROTOCOL_VERSION, 99]));
+		const answers = await raw.next(101);
+		expect(answers.slice(0, 100).every((m) => m.type === 'error' && !m.fatal)).toBe(true);
+		expect(answers[100]).toMatchObject({ type: 'error', fatal: true });
+		expect(await closed).toBe(1008);
+
+		// Connecting again at once: refused before any resume, with the time to wait.
+		const again = await rawConnection(rig.server.syncUrl);
+		again.socket.send(hello());
+		const [refused] = await again.next();
+		expect(refused).toMatchObject({ type: 'error', code: 'busy', fatal: true });
+		expect(refused?.type === 'error' && refused.message).toMatch(/connect again in 1 s/);
+
+		// Another session of the same user is not held back.
+		const other = await rig.server.accounts.login(
+			{ email: 'anna@example.com', password: 'correct horse battery', deviceLabel: 'Laptop' },
+			'127.0.0.1'
+		);
+		if (!other.ok) throw new Error('login failed');
+		const second = await rawConnection(rig.server.syncUrl);
+		second.socket.send(
+			encodeClientMessage({
+				type: 'hello',
+				token: other.value.token,
+				device: crypto.randomUUID(),
+				workspace: '',
+				cursor: 0
+			})
+		);
+		expect((await second.next())[0]?.type).toBe('welcome');
+		second.socket.close();
 	});
 
 	it('uploads a workspace that was used without a server before', async () => {

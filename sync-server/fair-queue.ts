@@ -1,0 +1,165 @@
+/**
+ * The update guard's queue, fair between sources (one per connection): the next job comes from the
+ * source that has used the workers least lately, so a device whose pushes are expensive (a flood of
+ * huge or crafted updates) waits behind its own jobs, not in front of everyone else's. A batch stops
+ * growing once its estimated time reaches a bound, so a job that arrives meanwhile waits for little
+ * more than that.
+ */
+
+export interface FairJob {
+	/** Who the job is for; jobs of one source run in the order queued. */
+	source: string;
+	bytes: number;
+	/** Runs in a batch of its own. */
+	solo: boolean;
+	/** Set by `take`: the time counted for the job until `charge` corrects it (ms). */
+	estimate?: number;
+}
+
+/** Usage halves over this time, so what a source did a while ago counts less and less. */
+const HALF_LIFE_MS = 1000;
+/** What a job of a source not seen yet is expected to take (ms). */
+const FIRST_ESTIMATE_MS = 0.5;
+/** Weight of the newest job in a source's estimate. */
+const ESTIMATE_WEIGHT = 0.3;
+/** Sources idle this long are forgotten. */
+const FORGET_AFTER_MS = 60_000;
+
+interface Source<J> {
+	jobs: J[];
+	/** Worker time used, decayed to `at`. */
+	usage: number;
+	at: number;
+	/** Expected time of its next job (ms), from its recent jobs. */
+	estimate: number;
+}
+
+export class FairQueue<J extends FairJob> {
+	readonly #sources = new Map<string, Source<J>>();
+	/** Jobs put back after a worker failed: they run first, in their order. */
+	#front: J[] = [];
+	#length = 0;
+	/** When idle sources were last forgotten. */
+	#swept = 0;
+
+	constructor(private readonly now: () => number = () => performance.now()) {}
+
+	get length(): number {
+		return this.#length;
+	}
+
+	push(job: J): void {
+		this.#source(job.source).jobs.push(job);
+		this.#length++;
+	}
+
+	/** Puts jobs back at the front (a batch whose worker failed), to run before anything else. */
+	unshift(jobs: readonly J[]): void {
+		this.#front.unshift(...jobs);
+		this.#length += jobs.length;
+	}
+
+	/**
+	 * The next batch: jobs in fair order, at most `maxJobs` and `maxBytes` (a first job larger than
+	 * that goes alone), and no more once the estimated time reaches `maxMs`. A solo job goes alone.
+	 * With `maxUsage`, only sources that used less than that lately (ms) are served (an express lane
+	 * for light users while heavy ones keep the other workers busy).
+	 */
+	take(maxJobs: number, maxBytes: number, maxMs: number, maxUsage = Number.POSITIVE_INFINITY): J[] {
+		const batch: J[] = [];
+		let bytes = 0;
+		let ms = 0;
+		const fits = (job: J): boolean =>
+			batch.length === 0 ||
+			(!job.solo && batch.length < maxJobs && bytes + job.bytes <= maxBytes && ms < maxMs);
+		const add = (job: J, estimate: number): void => {
+			this.#length--;
+			batch.push(job);
+			bytes += job.bytes;
+			job.estimate = estimate;
+			ms += estimate;
+		};
+		if (maxUsage === Number.POSITIVE_INFINITY) {
+			while (this.#front.length > 0) {
+				const job = this.#front[0] as J;
+				if (!fits(job)) return batch;
+				this.#front.shift();
+				const estimate = this.#source(job.source).estimate;
+				this.#use(job.source, estimate);
+				add(job, estimate);
+				if (job.solo) return batch;
+			}
+		}
+		// The sources with jobs waiting and their usage now, decayed once; each pick takes one job from
+		// the least used and counts its estimate, so the next pick turns to another source.
+		const now = this.now();
+		const active: Source<J>[] = [];
+		for (const source of this.#sources.values()) {
+			if (source.jobs.length === 0) continue;
+			source.usage = this.#decayed(source, now);
+			source.at = now;
+			active.push(source);
+		}
+		while (active.length > 0) {
+			let best: Source<J> | null = null;
+			for (const source of active) {
+				if (source.jobs.length > 0 && source.usage < maxUsage && (!best || source.usage < best.usage))
+					best = source;
+			}
+			const job = best?.jobs[0];
+			if (!best || !job || !fits(job)) break;
+			best.jobs.shift();
+			best.usage += best.estimate;
+			add(job, best.estimate);
+			if (job.solo) break;
+		}
+		if (now - this.#swept > FORGET_AFTER_MS) this.#forgetIdle(now);
+		return batch;
+	}
+
+	/** `job` (taken by `take`) ran for `ms`: its source's usage and estimate follow. */
+	charge(job: J, ms: number): void {
+		const entry = this.#sources.get(job.source);
+		if (!entry) return;
+		this.#use(job.source, ms - (job.estimate ?? 0));
+		job.estimate = ms;
+		entry.estimate += ESTIMATE_WEIGHT * (ms - entry.estimate);
+	}
+
+	/** Every queued job, the queue left empty. */
+	drain(): J[] {
+		const all = [...this.#front];
+		for (const source of this.#sources.values()) all.push(...source.jobs);
+		this.#front = [];
+		this.#sources.clear();
+		this.#length = 0;
+		return all;
+	}
+
+	#source(id: string): Source<J> {
+		let source = this.#sources.get(id);
+		if (!source) {
+			source = { jobs: [], usage: 0, at: this.now(), estimate: FIRST_ESTIMATE_MS };
+			this.#sources.set(id, source);
+		}
+		return source;
+	}
+
+	#decayed(source: Source<J>, now: number): number {
+		return source.usage * 0.5 ** ((now - source.at) / HALF_LIFE_MS);
+	}
+
+	#use(id: string, ms: number): void {
+		const source = this.#source(id);
+		const now = this.now();
+		source.usage = Math.max(0, this.#decayed(source, now) + ms);
+		source.at = now;
+	}
+
+	#forgetIdle(now: number): void {
+		this.#swept = now;
+		for (const [id, source] of this.#sources) {
+			if (source.jobs.length === 0 && now - source.at > FORGET_AFTER_MS) this.#sources.delete(id);
+		}
+	}
+}
