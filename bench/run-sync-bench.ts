@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { uuidv7 } from '../src/lib/domain/ids';
 import { describeEnvironment, positiveInt } from './report';
+import { kontorEditUnderAttack } from './sync-attack';
 import { browserFirstSync, type BrowserSyncFigures } from './sync-browser';
 import { buildSeedBook, type SeedBook } from './sync-contacts';
 import {
@@ -44,7 +45,9 @@ const config = {
 	window: positiveInt('SYNC_WINDOW', 32),
 	durationMs: positiveInt('SYNC_DURATION_MS', 10_000),
 	yConcurrency: positiveInt('SYNC_YWS_CONCURRENCY', 128),
-	yCapMs: positiveInt('SYNC_YWS_CAP_MS', 150_000)
+	yCapMs: positiveInt('SYNC_YWS_CAP_MS', 150_000),
+	attackers: positiveInt('SYNC_ATTACKERS', 4),
+	attackEdits: positiveInt('SYNC_ATTACK_EDITS', 200)
 };
 const BROWSER_TIMEOUT_MS = positiveInt('SYNC_BROWSER_TIMEOUT_MS', 240_000);
 
@@ -119,7 +122,19 @@ async function measureKontor(
 		section(`Kontor: throughput, ${config.devices} devices for ${config.durationMs / 1000} s ...`);
 		const throughput = await kontorThroughput(url, accounts, book, server, config);
 		console.log(`  ${Math.round(throughput.perSecond).toLocaleString('en')} updates/s acknowledged`);
-		return { seed, rssAfterSeedMB, firstSync, device, reconnect, edit, throughput, chromium };
+
+		section(
+			`Kontor: edit → visible while ${config.attackers} signed-in attackers and 1 anonymous one send hostile messages ...`
+		);
+		const attack = await kontorEditUnderAttack(url, accounts, book, firstSync.head, {
+			edits: config.attackEdits,
+			attackers: config.attackers,
+			seed: config.seed
+		});
+		console.log(
+			`  ${attack.hostileSent.toLocaleString('en')} hostile messages during ${(attack.durationMs / 1000).toFixed(1)} s of edits`
+		);
+		return { seed, rssAfterSeedMB, firstSync, device, reconnect, edit, throughput, attack, chromium };
 	} finally {
 		await server?.stop();
 		await rm(dataDir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { percentile, type Environment } from './report';
+import type { AttackFigures } from './sync-attack';
 import type { BrowserSyncFigures } from './sync-browser';
 import type { EditFigures, SeedFigures, SyncFigures, ThroughputFigures } from './sync-kontor';
 import type { Traffic } from './sync-wire';
@@ -33,6 +34,8 @@ export interface SyncRun {
 		durationMs: number;
 		yConcurrency: number;
 		yCapMs: number;
+		attackers: number;
+		attackEdits: number;
 	};
 	kontor: {
 		seed: SeedFigures;
@@ -42,6 +45,7 @@ export interface SyncRun {
 		reconnect: SyncFigures;
 		edit: EditFigures;
 		throughput: ThroughputFigures;
+		attack: AttackFigures;
 	};
 	y: {
 		seed: Omit<YSeedFigures, 'held'>;
@@ -71,6 +75,11 @@ export function buildSyncReport(run: SyncRun) {
 	const y = run.y;
 	const kEdit = { observer: spread(k.edit.observer), listeners: spread(k.edit.listeners) };
 	const yEdit = { observer: spread(y.edit.observer), listeners: spread(y.edit.listeners) };
+	const attack = {
+		...k.attack,
+		baseline: spread(k.attack.baseline),
+		underAttack: spread(k.attack.underAttack)
+	};
 	const deviceMs = k.device.completeMs;
 	const reconnectBytes = wireBytes(k.reconnect.traffic);
 	return {
@@ -83,12 +92,14 @@ export function buildSyncReport(run: SyncRun) {
 			reconnectRoundTrips: k.reconnect.clientMessages <= SYNC_TARGETS.reconnectRoundTrips,
 			reconnectBytes: reconnectBytes <= SYNC_TARGETS.reconnectBytes,
 			editP95: kEdit.observer.p95 <= SYNC_TARGETS.editP95Ms && k.edit.missed === 0,
+			editP95UnderAttack: attack.underAttack.p95 <= SYNC_TARGETS.editP95Ms && attack.missed === 0,
 			throughput: k.throughput.perSecond >= SYNC_TARGETS.updatesPerSecond
 		},
 		kontor: {
 			...k,
 			edit: { ...kEdit, missed: k.edit.missed, devices: k.edit.devices, edits: k.edit.edits },
-			throughput: { ...k.throughput, ackLatency: spread(k.throughput.ackLatency) }
+			throughput: { ...k.throughput, ackLatency: spread(k.throughput.ackLatency) },
+			attack
 		},
 		y: {
 			...y,
@@ -227,6 +238,22 @@ export function formatSyncTable(r: SyncReport): string {
 			`${ms(k.edit.listeners.p50)} / ${ms(k.edit.listeners.p95)}`,
 			`${ms(y.edit.listeners.p50)} / ${ms(y.edit.listeners.p95)}`,
 			ratio(k.edit.listeners.p95, y.edit.listeners.p95),
+			'(info)',
+			''
+		],
+		[
+			`edit → visible on a 2nd device while ${k.attack.attackers} signed-in attackers and 1 anonymous one send hostile messages, p50 / p95 / max`,
+			`${ms(k.attack.underAttack.p50)} / ${ms(k.attack.underAttack.p95)} / ${ms(k.attack.underAttack.max)}`,
+			'—',
+			'',
+			`p95 ≤ ${ms(r.targets.editP95Ms)}`,
+			ok(r.pass.editP95UnderAttack)
+		],
+		[
+			'  the same without the attack (just before it), p50 / p95; hostile messages sent during the measured edits / answered / sockets the server closed',
+			`${ms(k.attack.baseline.p50)} / ${ms(k.attack.baseline.p95)}; ${n(k.attack.hostileSent)} / ${n(k.attack.answers)} / ${n(k.attack.closedByServer)}`,
+			'—',
+			'',
 			'(info)',
 			''
 		],

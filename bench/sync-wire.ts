@@ -78,6 +78,8 @@ export class WireClient {
 	#receivedPayload = 0;
 	/** Updates and snapshots counted but not decoded (light clients). */
 	skipped = 0;
+	/** The highest log position of an update received (read from the frame, also by light clients). */
+	lastSeq = 0;
 	readonly #listeners = new Set<Listener>();
 
 	/**
@@ -108,6 +110,12 @@ export class WireClient {
 		// A batch frame carries several messages; each is handled as if it had come alone.
 		const inner = bytes[1] === BATCH_TYPE ? batchedMessages(bytes) : [bytes];
 		for (const message of inner) {
+			if (message[1] === UPDATE_TYPE) {
+				const dec = decoding.createDecoder(message);
+				decoding.readVarUint(dec);
+				decoding.readVarUint(dec);
+				this.lastSeq = Math.max(this.lastSeq, decoding.readVarUint(dec));
+			}
 			if (this.light && (message[1] === UPDATE_TYPE || message[1] === SNAPSHOT_TYPE)) {
 				this.skipped++;
 				continue;
