@@ -140,6 +140,15 @@ const MIGRATIONS: readonly ((db: Db) => void)[] = [
 				PRIMARY KEY (workspace_id, from_doc, kind, to_doc)
 			) STRICT, WITHOUT ROWID;
 			CREATE INDEX doc_references_to ON doc_references (workspace_id, to_doc);
+		`),
+	// What every hello reads: how many documents the workspace has, and which are contact persons
+	// under whom with which rights, from indexes alone. Counting and listing them from the table
+	// read every row past its state: 140 ms for 50,000 contacts, on each device's reconnect.
+	(db) =>
+		db.exec(`
+			CREATE INDEX documents_live ON documents (workspace_id, purged_at) WHERE purged_at IS NULL;
+			CREATE INDEX documents_children ON documents (workspace_id, parent_id, doc_id, owner_id, access, purged_at)
+				WHERE parent_id IS NOT NULL AND purged_at IS NULL;
 		`)
 ];
 

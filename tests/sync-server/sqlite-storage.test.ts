@@ -138,6 +138,27 @@ describe('SQLite file', () => {
 		]);
 	});
 
+	it("counts a workspace's documents and lists its contact persons from indexes, not the table's rows", async () => {
+		const file = freshFile();
+		await openSqliteStorage(file).close();
+		const plan = (sql: string) =>
+			inspect(file, (db) =>
+				db
+					.prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+					.all()
+					.map((row) => row.detail)
+					.join('; ')
+			);
+		// The queries of every hello (see the statements documentCount and children).
+		expect(plan("SELECT COUNT(*) FROM documents WHERE workspace_id = 'w' AND purged_at IS NULL")).toMatch(
+			/USING COVERING INDEX documents_live/
+		);
+		expect(
+			plan(`SELECT doc_id, parent_id, owner_id, access FROM documents
+				WHERE workspace_id = 'w' AND parent_id IS NOT NULL AND purged_at IS NULL`)
+		).toMatch(/USING COVERING INDEX documents_children/);
+	});
+
 	it('refuses a file written by a newer server', async () => {
 		const file = freshFile();
 		await openSqliteStorage(file).close();
