@@ -18,8 +18,8 @@ export interface FairJob {
 
 /** Usage halves over this time, so what a source did a while ago counts less and less. */
 const HALF_LIFE_MS = 1000;
-/** What a job of a source not seen yet is expected to take (ms). */
-const FIRST_ESTIMATE_MS = 0.5;
+/** What a job of a source with no job measured yet is expected to take (ms): as much as a batch may. */
+const FIRST_ESTIMATE_MS = 20;
 /** Weight of the newest job in a source's estimate. */
 const ESTIMATE_WEIGHT = 0.3;
 /** Sources idle this long are forgotten. */
@@ -32,6 +32,8 @@ interface Source<J> {
 	at: number;
 	/** Expected time of its next job (ms), from its recent jobs. */
 	estimate: number;
+	/** Whether a job of it has been measured. */
+	measured: boolean;
 }
 
 export class FairQueue<J extends FairJob> {
@@ -123,7 +125,10 @@ export class FairQueue<J extends FairJob> {
 		if (!entry) return;
 		this.#use(job.source, ms - (job.estimate ?? 0));
 		job.estimate = ms;
-		entry.estimate += ESTIMATE_WEIGHT * (ms - entry.estimate);
+		// The first measured job replaces the guess outright: until then a source's jobs are assumed
+		// expensive, so a new connection cannot fill a batch with jobs of unknown cost.
+		entry.estimate = entry.measured ? entry.estimate + ESTIMATE_WEIGHT * (ms - entry.estimate) : ms;
+		entry.measured = true;
 	}
 
 	/** Every queued job, the queue left empty. */
@@ -139,7 +144,7 @@ export class FairQueue<J extends FairJob> {
 	#source(id: string): Source<J> {
 		let source = this.#sources.get(id);
 		if (!source) {
-			source = { jobs: [], usage: 0, at: this.now(), estimate: FIRST_ESTIMATE_MS };
+			source = { jobs: [], usage: 0, at: this.now(), estimate: FIRST_ESTIMATE_MS, measured: false };
 			this.#sources.set(id, source);
 		}
 		return source;

@@ -114,12 +114,10 @@ const RIGHTS_CACHE_SIZE = 100_000;
 /** How often a push is applied again when another instance changed its document meanwhile. */
 const MAX_STALE_RETRIES = 8;
 
-let connections = 0;
-
 class Connection {
-	/** Names the connection to the update guard, which takes turns between connections. */
-	readonly id = `c${++connections}`;
 	auth: AuthContext | null = null;
+	/** Paces reading this connection (see read-pacer.ts). */
+	pacer: ReadPacer | null = null;
 	device = '';
 	/** Log records appended while resuming; sent afterwards. */
 	queued: QueuedRecord[] | null = null;
@@ -352,6 +350,7 @@ export class SyncHub {
 		}, this.#options.helloTimeoutMs);
 		let tail: Promise<void> = Promise.resolve();
 		const pacer = new ReadPacer(ws, this.#options.pace);
+		connection.pacer = pacer;
 		ws.on('pong', () => (connection.alive = true));
 		ws.on('message', (data: RawData, isBinary: boolean) => {
 			pacer.received(rawLength(data));
@@ -638,7 +637,7 @@ export class SyncHub {
 		// Keyed by document, so the guard's worker can keep it decoded for the next push.
 		const applied = await guard.apply(doc?.state ?? null, push.update, {
 			key: `${workspaceId}\0${push.docId}`,
-			source: connection.id
+			source: auth.sessionId
 		});
 		if (!applied.ok) {
 			return connection.error('invalidUpdate', `the update was refused (${applied.reason})`, push.id);
@@ -816,7 +815,7 @@ export class SyncHub {
 		}
 		const diff = await guard.diff(doc?.state ?? null, message.stateVector, {
 			key: `${workspaceId}\0${message.docId}`,
-			source: connection.id
+			source: (connection.auth as AuthContext).sessionId
 		});
 		if (!diff.ok) {
 			return connection.error('malformed', `state vector refused (${diff.reason})`, message.docId);
@@ -1005,7 +1004,8 @@ export class SyncHub {
 
 	#pingAll(): void {
 		for (const [ws, connection] of this.#connections) {
-			if (!connection.alive) {
+			// A connection the pacer holds back cannot read its pong: it is slow, not gone.
+			if (!connection.alive && !connection.pacer?.paused) {
 				ws.terminate();
 				continue;
 			}

@@ -53,7 +53,7 @@ export interface JobOptions {
 	/** The document (workspace and id): a worker may keep it decoded for the next job on it. */
 	key?: string;
 	/**
-	 * Who asked (a connection): jobs are taken in turn from the sources that used the workers least
+	 * Who asked (a session): jobs are taken in turn from the sources that used the workers least
 	 * lately (see fair-queue.ts), so a flood of expensive updates delays its sender, not everyone.
 	 */
 	source?: string;
@@ -283,7 +283,7 @@ class WorkerUpdateGuard implements UpdateGuard {
 			if (this.#queue.length === 0) break;
 			// With several workers the first is an express lane: only light users' jobs run there, so a
 			// device editing now and then never waits behind someone's flood of expensive updates.
-			const express = this.#slots.length > 1 && slot === this.#slots[0];
+			const express = slot === this.#slots[0] && this.#slots.some((other, i) => i > 0 && other !== null);
 			const jobs = this.#queue.take(
 				Math.min(MAX_BATCH_JOBS, Math.ceil(this.#queue.length / idle.length)),
 				MAX_BATCH_BYTES,

@@ -41,11 +41,15 @@ function sameBytes(a, b) {
 	return true;
 }
 
-/** Documents kept decoded between jobs, and the bytes of their state. */
+/**
+ * Documents kept decoded between jobs, and the bytes of their state. A decoded document takes many
+ * times its encoded size on the heap, and the worker's heap is limited (update-guard.ts), so the
+ * budget stays small: a contact's state is one or two KB.
+ */
 const CACHE_DOCUMENTS = 512;
-const CACHE_BYTES = 8 * 1024 * 1024;
+const CACHE_BYTES = 2 * 1024 * 1024;
 /** A state larger than this is decoded afresh each time rather than kept. */
-const CACHE_MAX_STATE_BYTES = 64 * 1024;
+const CACHE_MAX_STATE_BYTES = 16 * 1024;
 
 /**
  * The documents of recent jobs, decoded, so a document edited again is not decoded from its state

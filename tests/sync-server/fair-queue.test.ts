@@ -96,4 +96,14 @@ describe('FairQueue', () => {
 		expect(queue.length).toBe(0);
 		expect(queue.take(64, 1e9, 1e9)).toEqual([]);
 	});
+
+	it('gives a source one job per time-limited batch until one of its jobs has been measured', () => {
+		const { queue } = queueAt();
+		for (let i = 0; i < 10; i++) queue.push(job('new', `n${i}`));
+		expect(names(queue.take(64, 1e9, 20))).toEqual(['n0']);
+		expect(names(queue.take(64, 1e9, 20))).toEqual(['n1']);
+		// Measured: its jobs take 0.1 ms, so the rest fit one batch.
+		queue.charge({ ...job('new', 'n0'), estimate: 20 }, 0.1);
+		expect(names(queue.take(64, 1e9, 20))).toEqual(['n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8', 'n9']);
+	});
 });
