@@ -426,6 +426,21 @@ describe('receive', () => {
 		expect(await b.allRows()).toEqual(live);
 	});
 
+	it("leaves the rows' keys out of a change another tab hears of (it may hear them out of order)", async () => {
+		const name = freshDbName();
+		const a = await tabs.open(name);
+		const b = await tabs.open(name);
+		const source = await tabs.open(freshDbName());
+		const id = await create(source, 'company', { fields: { companyName: 'Fern GmbH' } });
+		const here = recordChanges(a);
+		const there = recordChanges(b);
+		await a.receive([await snapshot(source, id)]);
+		await vi.waitFor(() => expect(there).toHaveLength(1));
+		expect(here[0]?.rows?.map((r) => r.id)).toEqual([id]);
+		expect(there[0]).toMatchObject({ rowIds: [id], remote: true });
+		expect(there[0]?.rows).toBeUndefined();
+	});
+
 	it('brings a contact opened while a batch for it was being stored up to date with the batch', async () => {
 		const a = await tabs.open(freshDbName());
 		const b = await tabs.open(freshDbName());

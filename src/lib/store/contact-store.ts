@@ -1107,7 +1107,10 @@ export class KontorStore {
 			const entry = this.#contacts.peek(id) ?? this.#workspace.peek(id);
 			if (entry) await (entry === this.#workspace.peek(id) ? this.#workspace : this.#contacts).catchUp(entry);
 		}
-		this.#emit({ ...change, remote: true });
+		// Another tab's row facts are left out: its messages may be handled out of order here, and an
+		// older snapshot of a row's key must not win over a newer one (listeners read the rows instead).
+		const { rows: _rows, ...facts } = change;
+		this.#emit({ ...facts, remote: true });
 	}
 
 	async #guard<T>(run: () => Promise<T>): Promise<T> {

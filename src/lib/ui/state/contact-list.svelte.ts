@@ -174,6 +174,8 @@ export class ContactListModel {
 		if (!force && this.#complete && unchanged) {
 			this.#shownQuery = query;
 			this.#busy = false;
+			// A re-read this one replaced is dropped: nothing needs its patches any more.
+			this.#patchedDuringRefresh = null;
 			return;
 		}
 		this.#busy = true;
