@@ -1,5 +1,5 @@
 /**
- * The update guard's queue, fair between sources (one per connection): the next job comes from the
+ * The update guard's queue, fair between sources (one per session): the next job comes from the
  * source that has used the workers least lately, so a device whose pushes are expensive (a flood of
  * huge or crafted updates) waits behind its own jobs, not in front of everyone else's. A batch stops
  * growing once its estimated time reaches a bound, so a job that arrives meanwhile waits for little
