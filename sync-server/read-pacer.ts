@@ -1,7 +1,8 @@
 /**
  * Paces how fast the server reads one connection. A connection stops being read (TCP then holds
  * its sender back) while it has many messages waiting to be handled, or when it has sent more bytes
- * than its allowance: a rate with a burst on top, like a token bucket. A device syncing normally
+ * than its allowance: a rate with a burst on top, like a token bucket. Once signed in, the
+ * connections of one session draw on one allowance (see `share`). A device syncing normally
  * never meets either limit; a client flooding the server with messages or megabyte frames gets its
  * share of the server and no more, and everyone else's messages are read meanwhile.
  */
@@ -26,9 +27,14 @@ export const DEFAULT_PACE: PaceOptions = {
 	maxWaiting: 64
 };
 
+/** Bytes a sender may still send, as of `at`: one per connection, or shared by a session's connections. */
+export interface Allowance {
+	bytes: number;
+	at: number;
+}
+
 export class ReadPacer {
-	#allowance: number;
-	#at: number;
+	#allowance: Allowance;
 	#waiting = 0;
 	#paused = false;
 	#timer: ReturnType<typeof setTimeout> | null = null;
@@ -38,8 +44,31 @@ export class ReadPacer {
 		private readonly options: PaceOptions = DEFAULT_PACE,
 		private readonly now: () => number = () => performance.now()
 	) {
-		this.#allowance = options.burstBytes;
-		this.#at = now();
+		this.#allowance = { bytes: options.burstBytes, at: now() };
+	}
+
+	/** What this connection may still send; hand it to `share` of the sender's next connection. */
+	get allowance(): Allowance {
+		return this.#allowance;
+	}
+
+	/**
+	 * Paces this connection from `allowance` from now on, with what it sent so far taken off: the
+	 * connections of one session share one, so a sender does not get a new burst by reconnecting.
+	 */
+	share(allowance: Allowance): void {
+		if (allowance === this.#allowance) return;
+		this.#refill(this.#allowance);
+		this.#refill(allowance);
+		allowance.bytes -= this.options.burstBytes - this.#allowance.bytes;
+		this.#allowance = allowance;
+		this.#check();
+	}
+
+	/** True when `allowance` is back to the full burst: forgetting it changes nothing. */
+	isFull(allowance: Allowance): boolean {
+		this.#refill(allowance);
+		return allowance.bytes >= this.options.burstBytes;
 	}
 
 	/** Whether reading is paused now. */
@@ -49,8 +78,8 @@ export class ReadPacer {
 
 	/** A message of `bytes` arrived and waits to be handled. */
 	received(bytes: number): void {
-		this.#refill();
-		this.#allowance -= bytes;
+		this.#refill(this.#allowance);
+		this.#allowance.bytes -= bytes;
 		this.#waiting++;
 		this.#check();
 	}
@@ -67,19 +96,19 @@ export class ReadPacer {
 		this.#timer = null;
 	}
 
-	#refill(): void {
+	#refill(allowance: Allowance): void {
 		const now = this.now();
-		this.#allowance = Math.min(
+		allowance.bytes = Math.min(
 			this.options.burstBytes,
-			this.#allowance + ((now - this.#at) / 1000) * this.options.bytesPerSecond
+			allowance.bytes + ((now - allowance.at) / 1000) * this.options.bytesPerSecond
 		);
-		this.#at = now;
+		allowance.at = now;
 	}
 
 	#check(): void {
-		this.#refill();
+		this.#refill(this.#allowance);
 		const tooMany = this.#waiting >= this.options.maxWaiting;
-		const overdrawn = this.#allowance < 0;
+		const overdrawn = this.#allowance.bytes < 0;
 		if (tooMany || overdrawn) {
 			if (!this.#paused) {
 				this.#paused = true;
@@ -87,7 +116,7 @@ export class ReadPacer {
 			}
 			// Read again once the allowance is back (the last handled message resumes a full queue).
 			if (overdrawn && !this.#timer) {
-				const waitMs = Math.ceil((-this.#allowance / this.options.bytesPerSecond) * 1000);
+				const waitMs = Math.ceil((-this.#allowance.bytes / this.options.bytesPerSecond) * 1000);
 				this.#timer = setTimeout(() => {
 					this.#timer = null;
 					this.#check();

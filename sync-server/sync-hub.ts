@@ -45,7 +45,7 @@ import {
 	type LogRecord,
 	type Storage
 } from './storage/storage';
-import { DEFAULT_PACE, ReadPacer, type PaceOptions } from './read-pacer';
+import { DEFAULT_PACE, ReadPacer, type Allowance, type PaceOptions } from './read-pacer';
 import { LogFeeds } from './log-feed';
 import type { UpdateGuard } from './update-guard';
 
@@ -111,6 +111,8 @@ const CLOSE_POLICY = 1008;
 const CLOSE_TOO_SLOW = 1013;
 /** Documents whose rights the hub keeps in memory for delivering other instances' records. */
 const RIGHTS_CACHE_SIZE = 100_000;
+/** Sessions' read allowances kept before those back to full are forgotten. */
+const ALLOWANCES_KEPT = 1000;
 /** How often a push is applied again when another instance changed its document meanwhile. */
 const MAX_STALE_RETRIES = 8;
 
@@ -217,6 +219,8 @@ export class SyncHub {
 	readonly #ping: ReturnType<typeof setInterval>;
 	/** Sessions closed for malformed messages, and until when their next hello waits (see `#penalize`). */
 	readonly #penalties = new Map<string, { strikes: number; until: number }>();
+	/** What each session may still send (see `#shareAllowance`). */
+	readonly #allowances = new Map<string, Allowance>();
 
 	constructor(options: HubOptions) {
 		this.#options = {
@@ -422,6 +426,7 @@ export class SyncHub {
 		if (hello.workspace !== '' && hello.workspace !== auth.workspace.id) {
 			return connection.error('workspace', 'this device holds data of another workspace', '', true);
 		}
+		this.#shareAllowance(connection, auth.sessionId);
 		connection.auth = auth;
 		connection.device = hello.device;
 		connection.queued = [];
@@ -447,12 +452,19 @@ export class SyncHub {
 		const auth = connection.auth as AuthContext;
 		const workspaceId = auth.workspace.id;
 		const head = await storage.head(workspaceId);
-		const documents = await storage.documentCount(workspaceId);
-		const fresh = cursor === 0 || cursor > head || head - cursor > documents;
+		// Snapshots when the log the device lacks is longer than the workspace: counted only that far.
+		const behind = head - cursor;
+		const fresh =
+			cursor === 0 ||
+			behind < 0 ||
+			(behind > 0 && (await storage.documentCount(workspaceId, behind)) < behind);
 		const members = (await storage.members(workspaceId)).map((m) => ({ id: m.user.id, name: m.user.name }));
-		// An admin reads every contact: no contact person is hidden from them.
-		const hidden =
-			auth.role === 'admin' ? [] : await this.#hiddenFor(connection, await storage.children(workspaceId));
+		// An admin reads every contact; a member may not read only some of the restricted ones.
+		const restricted = auth.role === 'admin' ? [] : await storage.restrictedDocuments(workspaceId);
+		const hidden = await this.#hiddenFor(
+			connection,
+			restricted.filter((r): r is ChildRecord => r.parentId !== null)
+		);
 		const welcome = {
 			type: 'welcome' as const,
 			user: auth.user,
@@ -471,10 +483,8 @@ export class SyncHub {
 		}
 		if (fresh) {
 			// What follows is what this user may read: the count tells nothing of the others.
-			const readable =
-				auth.role === 'admin'
-					? documents
-					: (await storage.documentRights(workspaceId)).filter((a) => canRead(connection.reader, a)).length;
+			const documents = await storage.documentCount(workspaceId);
+			const readable = documents - restricted.filter((r) => !canRead(connection.reader, r.access)).length;
 			connection.send({ ...welcome, following: readable });
 			await this.#sendSnapshots(connection, workspaceId);
 		} else {
@@ -737,6 +747,22 @@ export class SyncHub {
 		const strikes = (this.#penalties.get(sessionId)?.strikes ?? 0) + 1;
 		const waitMs = Math.min(MAX_PENALTY_MS, 1000 * 2 ** (strikes - 1));
 		this.#penalties.set(sessionId, { strikes, until: now + waitMs });
+	}
+
+	/**
+	 * Paces a signed-in connection from its session's allowance, so a sender that reconnects
+	 * continues where its last connection left off instead of with a new burst (see read-pacer.ts).
+	 */
+	#shareAllowance(connection: Connection, sessionId: string): void {
+		const pacer = connection.pacer;
+		if (!pacer) return;
+		const shared = this.#allowances.get(sessionId);
+		if (shared) return pacer.share(shared);
+		if (this.#allowances.size >= ALLOWANCES_KEPT) {
+			for (const [id, allowance] of this.#allowances)
+				if (pacer.isFull(allowance)) this.#allowances.delete(id);
+		}
+		this.#allowances.set(sessionId, pacer.allowance);
 	}
 
 	/** A device left: the workspace is no longer followed here once its last device has gone. */

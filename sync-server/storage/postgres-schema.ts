@@ -103,6 +103,13 @@ const MIGRATIONS: readonly string[] = [
 		PRIMARY KEY (workspace_id, from_doc, kind, to_doc)
 	);
 	CREATE INDEX doc_references_to ON doc_references (workspace_id, to_doc);
+	`,
+	// What a member's hello counts as hidden from them: only documents whose rights give everyone
+	// nothing can be, indexed alone (and the count of a workspace's documents from an index).
+	`
+	CREATE INDEX documents_restricted ON documents (workspace_id, doc_id)
+		WHERE purged_at IS NULL AND access->>'everyone' = 'none';
+	CREATE INDEX documents_live ON documents (workspace_id) WHERE purged_at IS NULL;
 	`
 ];
 

@@ -162,13 +162,12 @@ function postgresStorage(pool: pg.Pool, channel: string): Storage {
 			membership.userId,
 			membership.role
 		]);
-	const children = (workspaceId: string, parentId?: string) =>
+	const children = (workspaceId: string, parentId: string) =>
 		rows<ChildRow>(
 			pool,
 			`SELECT doc_id AS "docId", parent_id AS "parentId", owner_id AS "ownerId", access FROM documents
-			 WHERE workspace_id = $1 AND parent_id IS NOT NULL AND purged_at IS NULL
-			 ${parentId === undefined ? '' : 'AND parent_id = $2'} ORDER BY doc_id`,
-			parentId === undefined ? [workspaceId] : [workspaceId, parentId]
+			 WHERE workspace_id = $1 AND parent_id = $2 AND purged_at IS NULL ORDER BY doc_id`,
+			[workspaceId, parentId]
 		);
 
 	return {
@@ -337,22 +336,24 @@ function postgresStorage(pool: pg.Pool, channel: string): Storage {
 					[workspaceId, afterDocId, limit]
 				)
 			).map(toDocument),
-		documentCount: async (workspaceId) =>
+		documentCount: async (workspaceId, atMost) =>
 			(
 				await one<{ n: number }>(
 					pool,
-					'SELECT COUNT(*) AS n FROM documents WHERE workspace_id = $1 AND purged_at IS NULL',
-					[workspaceId]
+					`SELECT COUNT(*) AS n FROM
+					 (SELECT 1 FROM documents WHERE workspace_id = $1 AND purged_at IS NULL LIMIT $2) AS live`,
+					[workspaceId, atMost === undefined ? null : Math.max(0, atMost)]
 				)
 			)?.n ?? 0,
-		documentRights: async (workspaceId) =>
+		restrictedDocuments: async (workspaceId) =>
 			(
-				await rows<{ ownerId: string; access: RightsJson }>(
+				await rows<Omit<ChildRow, 'parentId'> & { parentId: string | null }>(
 					pool,
-					'SELECT owner_id AS "ownerId", access FROM documents WHERE workspace_id = $1 AND purged_at IS NULL',
+					`SELECT doc_id AS "docId", parent_id AS "parentId", owner_id AS "ownerId", access FROM documents
+					 WHERE workspace_id = $1 AND purged_at IS NULL AND access->>'everyone' = 'none' ORDER BY doc_id`,
 					[workspaceId]
 				)
-			).map(({ ownerId, access }) => ({ ownerId, ...access })),
+			).map(({ docId, parentId, ownerId, access }) => ({ docId, parentId, access: { ownerId, ...access } })),
 		children: async (workspaceId, parentId) =>
 			(await children(workspaceId, parentId)).map(({ docId, parentId: parent, ownerId, access }) => ({
 				docId,

@@ -32,6 +32,9 @@ const BUSY_TIMEOUT_MS = 5000;
 /** WAL pages (4 KB each) between automatic checkpoints. */
 const WAL_CHECKPOINT_PAGES = 10_000;
 
+/** Rights that give everyone in the workspace nothing, as the index documents_restricted (step 7) says it. */
+const RESTRICTED = "json_extract(access, '$.everyone') = 'none'";
+
 /**
  * Schema steps, applied in order; `PRAGMA user_version` counts how many a file has. Never edit a
  * released step: append a new one, so every existing file reaches the same schema.
@@ -149,6 +152,14 @@ const MIGRATIONS: readonly ((db: Db) => void)[] = [
 			CREATE INDEX documents_live ON documents (workspace_id, purged_at) WHERE purged_at IS NULL;
 			CREATE INDEX documents_children ON documents (workspace_id, parent_id, doc_id, owner_id, access, purged_at)
 				WHERE parent_id IS NOT NULL AND purged_at IS NULL;
+		`),
+	// What a member's hello counts as hidden from them: only documents whose rights give everyone
+	// nothing can be, indexed alone. Listing every contact person with its rights and checking each
+	// took 9 ms of the event loop per hello with 50,000 contacts.
+	(db) =>
+		db.exec(`
+			CREATE INDEX documents_restricted ON documents (workspace_id, doc_id, parent_id, owner_id, access, purged_at)
+				WHERE purged_at IS NULL AND json_extract(access, '$.everyone') = 'none';
 		`)
 ];
 
@@ -325,12 +336,18 @@ function prepareStatements(db: Db) {
 		documentCount: db.prepare<[string], { n: number }>(
 			'SELECT COUNT(*) AS n FROM documents WHERE workspace_id = ? AND purged_at IS NULL'
 		),
-		documentRights: db.prepare<[string], { ownerId: string; access: string }>(
-			'SELECT owner_id AS ownerId, access FROM documents WHERE workspace_id = ? AND purged_at IS NULL'
+		documentCountUpTo: db.prepare<[string, number], { n: number }>(
+			`SELECT COUNT(*) AS n FROM
+			 (SELECT 1 FROM documents WHERE workspace_id = ? AND purged_at IS NULL LIMIT ?)`
 		),
-		children: db.prepare<[string], { docId: string; parentId: string; ownerId: string; access: string }>(
-			`SELECT doc_id AS docId, parent_id AS parentId, owner_id AS ownerId, access FROM documents
-			 WHERE workspace_id = ? AND parent_id IS NOT NULL AND purged_at IS NULL`
+		restrictedDocuments: db.prepare<
+			[string],
+			{ docId: string; parentId: string | null; ownerId: string; access: string }
+		>(
+			// Named: on a file without statistics the planner would take documents_live and read every row.
+			`SELECT doc_id AS docId, parent_id AS parentId, owner_id AS ownerId, access
+			 FROM documents INDEXED BY documents_restricted
+			 WHERE workspace_id = ? AND purged_at IS NULL AND ${RESTRICTED}`
 		),
 		childrenOf: db.prepare<
 			[string, string],
@@ -652,19 +669,23 @@ function sqliteStorage(db: Db): Storage {
 		},
 		documents: async (workspaceId, afterDocId, limit) =>
 			s.documents.all(workspaceId, afterDocId, limit).map(toDocument),
-		documentCount: async (workspaceId) => s.documentCount.get(workspaceId)?.n ?? 0,
-		documentRights: async (workspaceId) =>
-			s.documentRights
-				.all(workspaceId)
-				.map(({ ownerId, access }) => ({ ownerId, ...(JSON.parse(access) as Omit<AccessInfo, 'ownerId'>) })),
+		documentCount: async (workspaceId, atMost) =>
+			(atMost === undefined
+				? s.documentCount.get(workspaceId)
+				: s.documentCountUpTo.get(workspaceId, Math.max(0, atMost))
+			)?.n ?? 0,
+		restrictedDocuments: async (workspaceId) =>
+			s.restrictedDocuments.all(workspaceId).map(({ docId, parentId, ownerId, access }) => ({
+				docId,
+				parentId,
+				access: { ownerId, ...(JSON.parse(access) as Omit<AccessInfo, 'ownerId'>) }
+			})),
 		children: async (workspaceId, parentId) =>
-			(parentId === undefined ? s.children.all(workspaceId) : s.childrenOf.all(workspaceId, parentId)).map(
-				({ docId, parentId: parent, ownerId, access }) => ({
-					docId,
-					parentId: parent,
-					access: { ownerId, ...(JSON.parse(access) as Omit<AccessInfo, 'ownerId'>) }
-				})
-			),
+			s.childrenOf.all(workspaceId, parentId).map(({ docId, parentId: parent, ownerId, access }) => ({
+				docId,
+				parentId: parent,
+				access: { ownerId, ...(JSON.parse(access) as Omit<AccessInfo, 'ownerId'>) }
+			})),
 		referrers: async (workspaceId, docId) =>
 			s.referrers
 				.all(workspaceId, docId, workspaceId, docId)

@@ -175,6 +175,13 @@ export interface ChildRecord {
 	access: AccessInfo;
 }
 
+/** A document not every member may read, and the contact it is listed under (null: none). */
+export interface RestrictedRecord {
+	docId: string;
+	parentId: string | null;
+	access: AccessInfo;
+}
+
 /** A log record the server writes itself (a change of rights, a tombstone): no update of its own. */
 export interface ServerRecordInput {
 	workspaceId: string;
@@ -257,12 +264,18 @@ export interface Storage {
 	document(workspaceId: string, docId: string): Promise<DocumentRecord | null>;
 	/** Documents not purged, in order of id after `afterDocId` ('' = from the start), at most `limit`. */
 	documents(workspaceId: string, afterDocId: string, limit: number): Promise<DocumentRecord[]>;
-	/** Documents not purged. */
-	documentCount(workspaceId: string): Promise<number>;
-	/** The rights of every document not purged (to count what a user may read). */
-	documentRights(workspaceId: string): Promise<AccessInfo[]>;
-	/** Documents not purged that are listed under another (all of the workspace, or under `parentId`). */
-	children(workspaceId: string, parentId?: string): Promise<ChildRecord[]>;
+	/**
+	 * Documents not purged, counted up to `atMost` (all when not given): whether a workspace has
+	 * fewer documents than a device lags behind costs no more than that many index entries.
+	 */
+	documentCount(workspaceId: string, atMost?: number): Promise<number>;
+	/**
+	 * Documents not purged whose rights give everyone in the workspace nothing (`everyone: 'none'`):
+	 * the only ones some member may not read. What a member's hello counts as hidden or unreadable.
+	 */
+	restrictedDocuments(workspaceId: string): Promise<RestrictedRecord[]>;
+	/** Documents not purged that are listed under `parentId`. */
+	children(workspaceId: string, parentId: string): Promise<ChildRecord[]>;
 	/**
 	 * What points at a document: documents not purged that are listed under it or name it in their
 	 * references. Deleting it is refused while there are any.

@@ -138,7 +138,7 @@ describe('SQLite file', () => {
 		]);
 	});
 
-	it("counts a workspace's documents and lists its contact persons from indexes, not the table's rows", async () => {
+	it("counts a workspace's documents and lists those not everyone may read from indexes, not the table's rows", async () => {
 		const file = freshFile();
 		await openSqliteStorage(file).close();
 		const plan = (sql: string) =>
@@ -149,14 +149,19 @@ describe('SQLite file', () => {
 					.map((row) => row.detail)
 					.join('; ')
 			);
-		// The queries of every hello (see the statements documentCount and children).
+		// The queries of a hello (see the statements documentCount and restrictedDocuments).
 		expect(plan("SELECT COUNT(*) FROM documents WHERE workspace_id = 'w' AND purged_at IS NULL")).toMatch(
 			/USING COVERING INDEX documents_live/
 		);
 		expect(
+			plan(`SELECT doc_id, parent_id, owner_id, access FROM documents INDEXED BY documents_restricted
+				WHERE workspace_id = 'w' AND purged_at IS NULL AND json_extract(access, '$.everyone') = 'none'`)
+		).toMatch(/USING COVERING INDEX documents_restricted/);
+		// The contact persons under one contact, after each push that moves one (see childrenOf).
+		expect(
 			plan(`SELECT doc_id, parent_id, owner_id, access FROM documents
-				WHERE workspace_id = 'w' AND parent_id IS NOT NULL AND purged_at IS NULL`)
-		).toMatch(/USING COVERING INDEX documents_children/);
+				WHERE workspace_id = 'w' AND parent_id = 'p' AND purged_at IS NULL`)
+		).toMatch(/USING COVERING INDEX documents_children \(workspace_id=\? AND parent_id=\?\)/);
 	});
 
 	it('refuses a file written by a newer server', async () => {

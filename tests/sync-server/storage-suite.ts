@@ -251,6 +251,9 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 				expect(await storage.head(ws.id)).toBe(200);
 				expect(await storage.logCount(ws.id)).toBe(200);
 				expect(await storage.documentCount(ws.id)).toBe(4);
+				// Counted up to a bound: no further than asked.
+				const bounded = await Promise.all([0, 1, 3, 4, 5].map((n) => storage.documentCount(ws.id, n)));
+				expect(bounded).toEqual([0, 1, 3, 4, 4]);
 			});
 
 			it('resolves concurrent appends in seq order, so acknowledgements and broadcasts go out in log order', async () => {
@@ -330,7 +333,9 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 				expect(await storage.children(ws.id, 'company')).toEqual([
 					{ docId: 'person', parentId: 'company', access }
 				]);
-				expect((await storage.children(ws.id)).map((c) => c.docId).sort()).toEqual(['other', 'person']);
+				expect(await storage.children(ws.id, 'elsewhere')).toEqual([
+					{ docId: 'other', parentId: 'elsewhere', access }
+				]);
 				await storage.append({ ...push(ws.id, admin.id, 'person', 4), parentId: null });
 				expect(await storage.children(ws.id, 'company')).toEqual([]);
 				expect((await storage.document(ws.id, 'other'))?.parentId).toBe('elsewhere');
@@ -413,6 +418,66 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 				expect(await storage.logCount(ws.id)).toBe(2);
 			});
 
+			it('lists the documents not everyone may read, with the contact they are listed under', async () => {
+				const closed = (users: Record<string, 'read' | 'edit'> = {}) => ({
+					ownerId: admin.id,
+					everyone: 'none' as const,
+					users
+				});
+				await storage.append(push(ws.id, admin.id, 'company', 1));
+				await storage.append({ ...push(ws.id, admin.id, 'private', 2), access: closed() });
+				await storage.append({
+					...push(ws.id, admin.id, 'person', 3),
+					parentId: 'company',
+					access: closed({ 'user-x': 'read' })
+				});
+				await storage.append({
+					...push(ws.id, admin.id, 'readable', 4),
+					parentId: 'company',
+					access: { ownerId: admin.id, everyone: 'read', users: {} }
+				});
+				await storage.append({ ...push(ws.id, admin.id, 'gone', 5), access: closed() });
+				const byId = async () =>
+					(await storage.restrictedDocuments(ws.id)).sort((a, b) => a.docId.localeCompare(b.docId));
+				expect(await byId()).toEqual([
+					{ docId: 'gone', parentId: null, access: closed() },
+					{ docId: 'person', parentId: 'company', access: closed({ 'user-x': 'read' }) },
+					{ docId: 'private', parentId: null, access: closed() }
+				]);
+				const change = {
+					workspaceId: ws.id,
+					authorId: admin.id,
+					device: 'device-a',
+					entries: Uint8Array.of(0)
+				};
+				// Opened to everyone, closed, purged: the list follows.
+				await storage.setAccess({
+					...change,
+					docId: 'private',
+					pushId: 'open-private',
+					serverTime: T0 + 5000,
+					access: { ownerId: admin.id, everyone: 'read', users: {} }
+				});
+				await storage.setAccess({
+					...change,
+					docId: 'company',
+					pushId: 'close-company',
+					serverTime: T0 + 5001,
+					access: closed()
+				});
+				await storage.purge({
+					...change,
+					docId: 'gone',
+					pushId: 'purge-gone',
+					serverTime: T0 + 5002,
+					entries: EMPTY_ENTRIES
+				});
+				expect(await byId()).toEqual([
+					{ docId: 'company', parentId: null, access: closed() },
+					{ docId: 'person', parentId: 'company', access: closed({ 'user-x': 'read' }) }
+				]);
+			});
+
 			it('purges a document to a tombstone, once per request id', async () => {
 				await storage.append(push(ws.id, admin.id, 'doc-a', 1));
 				await storage.append(push(ws.id, admin.id, 'doc-b', 2));
@@ -439,9 +504,6 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 				expect(Array.from(log[1]?.update ?? [])).toEqual([1, 2, 3]);
 				expect(await storage.documentCount(ws.id)).toBe(1);
 				expect((await storage.documents(ws.id, '', 10)).map((d) => d.docId)).toEqual(['doc-b']);
-				expect(await storage.documentRights(ws.id)).toEqual([
-					{ ownerId: admin.id, everyone: 'edit', users: {} }
-				]);
 				expect(await storage.purge({ ...input, serverTime: T0 + 9999 })).toEqual(record);
 				expect(await storage.logCount(ws.id)).toBe(4);
 				// An edit arriving late never brings the state back.
