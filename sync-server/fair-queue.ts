@@ -12,6 +12,8 @@ export interface FairJob {
 	bytes: number;
 	/** Runs in a batch of its own. */
 	solo: boolean;
+	/** Small enough to be sure to run fast: the express lane takes nothing else (see `take`). */
+	small: boolean;
 	/** Set by `take`: the time counted for the job until `charge` corrects it (ms). */
 	estimate?: number;
 }
@@ -64,8 +66,9 @@ export class FairQueue<J extends FairJob> {
 	/**
 	 * The next batch: jobs in fair order, at most `maxJobs` and `maxBytes` (a first job larger than
 	 * that goes alone), and no more once the estimated time reaches `maxMs`. A solo job goes alone.
-	 * With `maxUsage`, only sources that used less than that lately (ms) are served (an express lane
-	 * for light users while heavy ones keep the other workers busy).
+	 * With `maxUsage`, only small jobs of sources that used less than that lately (ms) are served
+	 * (an express lane for light users while heavy ones keep the other workers busy): a source whose
+	 * usage has faded would otherwise get a huge job into the lane meant to stay free.
 	 */
 	take(maxJobs: number, maxBytes: number, maxMs: number, maxUsage = Number.POSITIVE_INFINITY): J[] {
 		const batch: J[] = [];
@@ -94,6 +97,7 @@ export class FairQueue<J extends FairJob> {
 		}
 		// The sources with jobs waiting and their usage now, decayed once; each pick takes one job from
 		// the least used and counts its estimate, so the next pick turns to another source.
+		const express = maxUsage !== Number.POSITIVE_INFINITY;
 		const now = this.now();
 		const active: Source<J>[] = [];
 		for (const source of this.#sources.values()) {
@@ -105,8 +109,9 @@ export class FairQueue<J extends FairJob> {
 		while (active.length > 0) {
 			let best: Source<J> | null = null;
 			for (const source of active) {
-				if (source.jobs.length > 0 && source.usage < maxUsage && (!best || source.usage < best.usage))
-					best = source;
+				const next = source.jobs[0];
+				if (!next || source.usage >= maxUsage || (express && !next.small)) continue;
+				if (!best || source.usage < best.usage) best = source;
 			}
 			const job = best?.jobs[0];
 			if (!best || !job || !fits(job)) break;

@@ -71,6 +71,7 @@ export async function startKontorServer(options: KontorServerOptions): Promise<K
 		onSessionEnded: (sessionId) => hub.endSession(sessionId)
 	});
 	const guard = createUpdateGuard({ maxUpdateBytes: options.maxMessageBytes });
+	await guard.ready();
 	const hub = new SyncHub({
 		storage,
 		guard,

@@ -13,7 +13,7 @@
  * order.
  */
 import { Worker } from 'node:worker_threads';
-import { FairQueue } from './fair-queue';
+import { FairQueue, type FairJob } from './fair-queue';
 import type { JobOutcome, UpdateJob } from './update-jobs.mjs';
 import { checkStateVectorStructure, DEFAULT_MAX_UPDATE_BYTES, inspectUpdate } from './update-structure';
 import type { DocReference } from './storage/storage';
@@ -70,6 +70,8 @@ export interface UpdateGuard {
 	apply(state: Uint8Array | null, update: Uint8Array, job?: JobOptions): Promise<ApplyResult>;
 	/** y-protocols sync step 2: what a peer with `stateVector` lacks of `state`, and `state`'s own state vector. */
 	diff(state: Uint8Array | null, stateVector: Uint8Array, job?: JobOptions): Promise<DiffResult>;
+	/** Resolves once every worker has loaded (or failed to): the first jobs then start at once. */
+	ready(): Promise<void>;
 	/** Terminates the workers; jobs not finished yet reject. */
 	close(): Promise<void>;
 }
@@ -83,20 +85,26 @@ const MAX_BATCH_JOBS = 64;
 const MAX_BATCH_BYTES = 512 * 1024;
 /** A batch takes no more jobs once their expected time reaches this (ms): a job arriving meanwhile waits little. */
 const MAX_BATCH_MS = 20;
-/** Worker time (ms, fading by half each second) up to which a source counts as a light user. */
-const LIGHT_USAGE_MS = 50;
+/**
+ * Worker time (ms, fading by half each second) up to which a source counts as a light user: about
+ * 15 % of a worker. Its jobs are small ones only (see SMALL_JOB_BYTES), so the lane stays quick; a
+ * device typing into a contact (30 edits a second at most) stays under it.
+ */
+const LIGHT_USAGE_MS = 200;
+/**
+ * The largest update (or state vector) the express lane takes. An edit of a contact is a few hundred
+ * bytes; the structural check bounds what an update can make Yjs do by its size (300,000 structs in
+ * 600 KB take 190 ms to apply), so a small one cannot hold up the lane.
+ */
+const SMALL_JOB_BYTES = 16 * 1024;
 /** An express lane for light users and one worker for everything (see `#pump`). */
 const DEFAULT_WORKERS = 2;
 
 type Failure = 'timeout' | 'memory';
 
-interface Job {
+/** `solo`: it was in progress when a shared batch's worker died. */
+interface Job extends FairJob {
 	message: UpdateJob;
-	source: string;
-	bytes: number;
-	/** Run in a batch of its own: it was in progress when a shared batch's worker died. */
-	solo: boolean;
-	estimate?: number;
 	settle(outcome: JobOutcome): void;
 	fail(reason: Failure): void;
 	reject(error: Error): void;
@@ -121,6 +129,8 @@ interface Slot {
 	batch: Batch | null;
 	timer: NodeJS.Timeout | null;
 	error: Error | null;
+	/** Settles when the worker has loaded or exited. */
+	loaded: Promise<void>;
 }
 
 /** `times`: how long each job ran in the worker (ms). */
@@ -165,6 +175,7 @@ class WorkerUpdateGuard implements UpdateGuard {
 				source,
 				bytes: (state?.length ?? 0) + update.length,
 				solo: false,
+				small: update.length <= SMALL_JOB_BYTES,
 				settle: (outcome) => {
 					if (!outcome.ok) resolve({ ok: false, reason: 'invalid' });
 					else if ('changed' in outcome) resolve(outcome);
@@ -188,6 +199,7 @@ class WorkerUpdateGuard implements UpdateGuard {
 				source,
 				bytes: (state?.length ?? 0) + stateVector.length,
 				solo: false,
+				small: stateVector.length <= SMALL_JOB_BYTES,
 				settle: (outcome) => {
 					if (!outcome.ok) resolve({ ok: false, reason: 'invalid' });
 					else if ('update' in outcome) resolve(outcome);
@@ -197,6 +209,10 @@ class WorkerUpdateGuard implements UpdateGuard {
 				reject
 			});
 		});
+	}
+
+	async ready(): Promise<void> {
+		await Promise.all(this.#slots.map((slot) => slot?.loaded));
 	}
 
 	async close(): Promise<void> {
@@ -232,6 +248,7 @@ class WorkerUpdateGuard implements UpdateGuard {
 				stackSizeMb: STACK_MB
 			}
 		});
+		let loaded = (): void => undefined;
 		const slot: Slot = {
 			worker,
 			started,
@@ -241,13 +258,20 @@ class WorkerUpdateGuard implements UpdateGuard {
 			referenced: true,
 			batch: null,
 			timer: null,
-			error: null
+			error: null,
+			loaded: new Promise((resolve) => (loaded = resolve))
 		};
-		worker.on('message', (reply: WorkerReply) => this.#onReply(slot, reply));
+		worker.on('message', (reply: WorkerReply) => {
+			if ('ready' in reply) loaded();
+			this.#onReply(slot, reply);
+		});
 		worker.on('error', (error) => {
 			slot.error = error;
 		});
-		worker.on('exit', () => this.#onExit(slot));
+		worker.on('exit', () => {
+			loaded();
+			this.#onExit(slot);
+		});
 		this.#updateRef(slot);
 		return slot;
 	}
@@ -394,9 +418,12 @@ class WorkerUpdateGuard implements UpdateGuard {
 		slot.retired = true;
 	}
 
-	/** A worker keeps the process alive only while it has work, so an idle guard never blocks an exit. */
+	/**
+	 * A worker keeps the process alive only while it loads or has work, so an idle guard never blocks
+	 * an exit (and one awaited in `ready` does not let the process end meanwhile).
+	 */
 	#updateRef(slot: Slot): void {
-		const busy = !slot.retired && (slot.batch !== null || this.#queue.length > 0);
+		const busy = !slot.retired && (!slot.ready || slot.batch !== null || this.#queue.length > 0);
 		if (busy === slot.referenced) return;
 		slot.referenced = busy;
 		if (busy) slot.worker.ref();

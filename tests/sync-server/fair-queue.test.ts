@@ -5,11 +5,12 @@ interface TestJob extends FairJob {
 	name: string;
 }
 
-const job = (source: string, name: string, bytes = 10, solo = false): TestJob => ({
+const job = (source: string, name: string, bytes = 10, solo = false, small = true): TestJob => ({
 	source,
 	name,
 	bytes,
-	solo
+	solo,
+	small
 });
 const names = (jobs: readonly TestJob[]) => jobs.map((j) => j.name);
 
@@ -61,6 +62,21 @@ describe('FairQueue', () => {
 		expect(names(queue.take(64, 1e9, 1e9, 50))).toEqual(['l1']);
 		expect(names(queue.take(64, 1e9, 1e9, 50))).toEqual([]);
 		expect(names(queue.take(64, 1e9, 1e9))).toEqual(['h2']);
+	});
+
+	it('keeps a large job of a light source out of a batch limited to light users', () => {
+		const { queue, advance } = queueAt();
+		// A source whose usage has faded: its next job is a 600 KB update, then an edit.
+		queue.push(job('faded', 'f1'));
+		queue.charge(queue.take(1, 1e9, 1e9)[0] as TestJob, 10);
+		advance(5000);
+		queue.push(job('faded', 'huge', 600_000, false, false));
+		queue.push(job('faded', 'f2'));
+		queue.push(job('editor', 'e1'));
+		expect(names(queue.take(64, 1e9, 1e9, 50))).toEqual(['e1']);
+		expect(names(queue.take(64, 1e9, 1e9, 50))).toEqual([]);
+		// Its jobs keep their order in the other lane.
+		expect(names(queue.take(64, 1e9, 1e9))).toEqual(['huge', 'f2']);
 	});
 
 	it('ends a batch at the job count, the bytes, the expected time, or a job that runs alone', () => {

@@ -250,6 +250,31 @@ describe('update guard: taking turns', () => {
 	);
 });
 
+describe('update guard: the express lane', () => {
+	it("takes a light user's small edit, not a light user's huge update", async () => {
+		const guard = createUpdateGuard({ workers: 2 });
+		try {
+			await guard.ready();
+			// 300,000 structs in 600 KB: valid, and slow to apply. Both senders are new, so both are light.
+			const huge = manyGcStructs(300_000);
+			const order: string[] = [];
+			const run = async (name: string, result: Promise<ApplyResult>) => {
+				expect((await result).ok).toBe(true);
+				order.push(name);
+			};
+			await Promise.all([
+				run('flood', guard.apply(null, huge, { source: 'flood' })),
+				run('faded', guard.apply(null, huge, { source: 'faded' })),
+				run('editor', guard.apply(null, validUpdate, { source: 'editor' }))
+			]);
+			// Had the express lane taken a huge update, both workers would be busy when the edit came.
+			expect(order[0]).toBe('editor');
+		} finally {
+			await guard.close();
+		}
+	});
+});
+
 describe('update guard: hostile payloads', () => {
 	let guard: UpdateGuard;
 	beforeAll(() => {
