@@ -12,7 +12,7 @@ import { PROTOCOL_VERSION, encodeClientMessage, MAX_MESSAGE_BYTES } from '../src
 import { uuidv7 } from '../src/lib/domain/ids';
 import { HOSTILE } from '../tests/sync-server/update-fixtures';
 import { int, mulberry32, pick, type Rng } from '../tests/factories';
-import type { Account, Accounts } from './sync-kontor';
+import { signIn, type Account, type Accounts } from './sync-kontor';
 import { EditableContact, type SeedBook, type SeedDoc } from './sync-contacts';
 import { isCaughtUp, WireClient } from './sync-wire';
 
@@ -277,9 +277,17 @@ export async function kontorEditUnderAttack(
 		await listener.hello(second.token, uuidv7(), accounts.workspaceId, welcome.head);
 		const baseline = await measureEdits(editor, listener, contact, Math.ceil(edits / 2), spacingMs);
 
+		// Each attacker is a device of its own, signed in with a session of its own: what it costs the
+		// server is charged to that session, not to the measured devices' sessions.
+		const origin = url.replace(/^ws/, 'http').replace(/\/sync$/, '');
+		const attackerAccounts = await Promise.all(
+			Array.from({ length: attackers }, (_, i) =>
+				signIn(origin, accounts.users[i % accounts.users.length] as Account, `attacker ${i + 1}`)
+			)
+		);
 		attack = startAttackProcess({
 			url,
-			accounts: [...accounts.users],
+			accounts: attackerAccounts,
 			workspaceId: accounts.workspaceId,
 			head: welcome.head,
 			attackers,

@@ -70,6 +70,16 @@ export async function createAccounts(origin: string, count: number): Promise<Acc
 	return { workspaceId: admin.workspace.id, users };
 }
 
+/** `account` signed in once more: a session of its own, as another device of the same user has. */
+export async function signIn(origin: string, account: Account, deviceLabel: string): Promise<Account> {
+	const api = createAccountClient(origin);
+	const session = unwrap(
+		await api.login({ email: account.email, password: account.password, deviceLabel }),
+		'login'
+	);
+	return { ...account, token: session.token };
+}
+
 const isAck = (m: ServerMessage): m is Extract<ServerMessage, { type: 'ack' }> => m.type === 'ack';
 
 export interface SeedFigures {
