@@ -136,6 +136,15 @@ interface Slot {
 /** `times`: how long each job ran in the worker (ms). */
 type WorkerReply = { ready: true } | { seq: number; outcomes: JobOutcome[]; times?: number[] };
 
+/**
+ * The bytes in a buffer of their own. Posting a view to a worker copies the whole buffer it views,
+ * and a received update is a view into the socket's read buffer (up to 64 KB for a 200-byte push).
+ */
+function own<T extends Uint8Array | null>(bytes: T): T {
+	if (!bytes || bytes.byteLength === bytes.buffer.byteLength) return bytes;
+	return bytes.slice() as T;
+}
+
 function isOutOfMemory(error: Error | null): boolean {
 	return (error as NodeJS.ErrnoException | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
@@ -171,7 +180,12 @@ class WorkerUpdateGuard implements UpdateGuard {
 		if (refused) return Promise.resolve({ ok: false, reason: refused });
 		return new Promise((resolve, reject) => {
 			this.#enqueue({
-				message: { kind: 'apply', state, update, ...(key === undefined ? {} : { key }) },
+				message: {
+					kind: 'apply',
+					state: own(state),
+					update: own(update),
+					...(key === undefined ? {} : { key })
+				},
 				source,
 				bytes: (state?.length ?? 0) + update.length,
 				solo: false,
@@ -195,7 +209,12 @@ class WorkerUpdateGuard implements UpdateGuard {
 		if (!checkStateVectorStructure(stateVector)) return Promise.resolve({ ok: false, reason: 'structure' });
 		return new Promise((resolve, reject) => {
 			this.#enqueue({
-				message: { kind: 'diff', state, stateVector, ...(key === undefined ? {} : { key }) },
+				message: {
+					kind: 'diff',
+					state: own(state),
+					stateVector: own(stateVector),
+					...(key === undefined ? {} : { key })
+				},
 				source,
 				bytes: (state?.length ?? 0) + stateVector.length,
 				solo: false,

@@ -413,8 +413,14 @@ function prepareStatements(db: Db) {
 			`INSERT INTO documents (workspace_id, doc_id, owner_id, access, parent_id, state, created_at, updated_at)
 			 VALUES (@workspaceId, @docId, @ownerId, @access, @parentId, @state, @createdAt, @updatedAt)
 			 ON CONFLICT (workspace_id, doc_id) DO UPDATE
-			 SET state = excluded.state, parent_id = excluded.parent_id, updated_at = excluded.updated_at
+			 SET state = excluded.state, updated_at = excluded.updated_at
 			 WHERE documents.purged_at IS NULL`
+		),
+		// Apart from the upsert: an index is rewritten whenever a statement sets one of its columns, and
+		// most pushes leave the parent as it was; then this finds no row and writes nothing.
+		moveDocument: db.prepare<[string | null, string, string, string | null]>(
+			`UPDATE documents SET parent_id = ?
+			 WHERE workspace_id = ? AND doc_id = ? AND purged_at IS NULL AND parent_id IS NOT ?`
 		),
 		logByPushId: db.prepare<[string, string], LogRow>(
 			`SELECT ${LOG_COLUMNS} FROM log WHERE workspace_id = ? AND push_id = ?`
@@ -498,6 +504,7 @@ function prepareTransactions(db: Db, s: Statements) {
 				createdAt: first.serverTime,
 				updatedAt: last.serverTime
 			});
+			s.moveDocument.run(last.parentId, first.workspaceId, first.docId, last.parentId);
 			// A purged document (its row only a tombstone) takes no references, as it takes no state.
 			if (references && written.changes > 0) writeReferences(first.workspaceId, first.docId, references);
 		}
