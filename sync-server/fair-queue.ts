@@ -68,9 +68,16 @@ export class FairQueue<J extends FairJob> {
 	 * that goes alone), and no more once the estimated time reaches `maxMs`. A solo job goes alone.
 	 * With `maxUsage`, only small jobs of sources that used less than that lately (ms) are served
 	 * (an express lane for light users while heavy ones keep the other workers busy): a source whose
-	 * usage has faded would otherwise get a huge job into the lane meant to stay free.
+	 * usage has faded would otherwise get a huge job into the lane meant to stay free. With `accept`,
+	 * only sources whose next job it accepts are served.
 	 */
-	take(maxJobs: number, maxBytes: number, maxMs: number, maxUsage = Number.POSITIVE_INFINITY): J[] {
+	take(
+		maxJobs: number,
+		maxBytes: number,
+		maxMs: number,
+		maxUsage = Number.POSITIVE_INFINITY,
+		accept?: (job: J) => boolean
+	): J[] {
 		const batch: J[] = [];
 		let bytes = 0;
 		let ms = 0;
@@ -106,20 +113,24 @@ export class FairQueue<J extends FairJob> {
 			source.at = now;
 			active.push(source);
 		}
-		while (active.length > 0) {
-			let best: Source<J> | null = null;
-			for (const source of active) {
-				const next = source.jobs[0];
-				if (!next || source.usage >= maxUsage || (express && !next.small)) continue;
-				if (!best || source.usage < best.usage) best = source;
+		const pick = (eligible?: (job: J) => boolean): void => {
+			for (;;) {
+				let best: Source<J> | null = null;
+				for (const source of active) {
+					const next = source.jobs[0];
+					if (!next || source.usage >= maxUsage || (express && !next.small)) continue;
+					if (eligible && !eligible(next)) continue;
+					if (!best || source.usage < best.usage) best = source;
+				}
+				const job = best?.jobs[0];
+				if (!best || !job || !fits(job)) return;
+				best.jobs.shift();
+				best.usage += best.estimate;
+				add(job, best.estimate);
+				if (job.solo) return;
 			}
-			const job = best?.jobs[0];
-			if (!best || !job || !fits(job)) break;
-			best.jobs.shift();
-			best.usage += best.estimate;
-			add(job, best.estimate);
-			if (job.solo) break;
-		}
+		};
+		pick(accept);
 		if (now - this.#swept > FORGET_AFTER_MS) this.#forgetIdle(now);
 		return batch;
 	}

@@ -97,6 +97,8 @@ const LIGHT_USAGE_MS = 200;
  * 600 KB take 190 ms to apply), so a small one cannot hold up the lane.
  */
 const SMALL_JOB_BYTES = 16 * 1024;
+/** Documents whose worker the guard remembers (each worker keeps at most 512 decoded). */
+const MAX_HOMES = 4096;
 /** An express lane for light users and one worker for everything (see `#pump`). */
 const DEFAULT_WORKERS = 2;
 
@@ -156,6 +158,8 @@ class WorkerUpdateGuard implements UpdateGuard {
 	readonly #workerUrl: URL;
 	readonly #slots: (Slot | null)[];
 	readonly #queue = new FairQueue<Job>();
+	/** The worker that last worked on each document (by job key), most recent last. */
+	readonly #homes = new Map<string, Slot>();
 	#seq = 0;
 	// Starts at 1: a fresh token array holds 0, which must not look like a started job.
 	#nextToken = 1;
@@ -321,24 +325,43 @@ class WorkerUpdateGuard implements UpdateGuard {
 			// Every worker failed to start and their jobs were rejected; new work gets a new attempt.
 			for (let i = 0; i < this.#slots.length; i++) this.#slots[i] = this.#spawn();
 		}
-		const idle = this.#slots.filter((s): s is Slot => !!s && s.ready && !s.batch);
-		for (const slot of idle) {
-			if (this.#queue.length === 0) break;
-			// With several workers the first is an express lane: only light users' jobs run there, so a
-			// device editing now and then never waits behind someone's flood of expensive updates.
-			const express = slot === this.#slots[0] && this.#slots.some((other, i) => i > 0 && other !== null);
-			const jobs = this.#queue.take(
-				Math.min(MAX_BATCH_JOBS, Math.ceil(this.#queue.length / idle.length)),
-				MAX_BATCH_BYTES,
-				MAX_BATCH_MS,
-				express ? LIGHT_USAGE_MS : undefined
-			);
-			if (jobs.length > 0) this.#dispatch(slot, jobs);
+		// A worker keeps the documents it worked on decoded: first each idle worker takes jobs on those
+		// (or on documents no live worker has), then what is left goes to whichever is still idle.
+		for (const round of this.#slots.length > 1 ? (['own', 'any'] as const) : (['any'] as const)) {
+			const idle = this.#slots.filter((s): s is Slot => !!s && s.ready && !s.batch);
+			for (const slot of idle) {
+				if (this.#queue.length === 0) break;
+				// With several workers the first is an express lane: only light users' jobs run there, so a
+				// device editing now and then never waits behind someone's flood of expensive updates.
+				const express = slot === this.#slots[0] && this.#slots.some((other, i) => i > 0 && other !== null);
+				const jobs = this.#queue.take(
+					Math.min(MAX_BATCH_JOBS, Math.ceil(this.#queue.length / idle.length)),
+					MAX_BATCH_BYTES,
+					MAX_BATCH_MS,
+					express ? LIGHT_USAGE_MS : undefined,
+					round === 'own' ? (job) => !this.#heldElsewhere(job, slot) : undefined
+				);
+				if (jobs.length > 0) this.#dispatch(slot, jobs);
+			}
 		}
 		for (const slot of this.#slots) if (slot) this.#updateRef(slot);
 	}
 
+	/** Whether another live worker than `slot`'s last worked on the document of `job`. */
+	#heldElsewhere(job: Job, slot: Slot): boolean {
+		const key = job.message.key;
+		const home = key === undefined ? undefined : this.#homes.get(key);
+		return home !== undefined && home !== slot && !home.retired;
+	}
+
 	#dispatch(slot: Slot, jobs: Job[]): void {
+		for (const job of jobs) {
+			const key = job.message.key;
+			if (key === undefined) continue;
+			this.#homes.delete(key);
+			this.#homes.set(key, slot);
+			if (this.#homes.size > MAX_HOMES) this.#homes.delete(this.#homes.keys().next().value as string);
+		}
 		const batch: Batch = { seq: ++this.#seq, firstToken: this.#nextToken, sentAt: Date.now(), jobs };
 		// One token more than jobs: the "done" marker of this batch is never a job token of the next one.
 		this.#nextToken += jobs.length + 1;

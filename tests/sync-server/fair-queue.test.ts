@@ -79,6 +79,16 @@ describe('FairQueue', () => {
 		expect(names(queue.take(64, 1e9, 1e9))).toEqual(['huge', 'f2']);
 	});
 
+	it('serves only the sources whose next job a batch accepts', () => {
+		const { queue } = queueAt();
+		for (const name of ['a1', 'a2']) queue.push(job('a', name));
+		for (const name of ['b1', 'b2']) queue.push(job('b', name));
+		queue.push(job('c', 'c1'));
+		const accept = (j: TestJob) => j.name !== 'b1' && j.name !== 'a2';
+		expect(names(queue.take(64, 1e9, 1e9, undefined, accept))).toEqual(['a1', 'c1']);
+		expect(names(queue.take(64, 1e9, 1e9))).toEqual(['b1', 'a2', 'b2']);
+	});
+
 	it('ends a batch at the job count, the bytes, the expected time, or a job that runs alone', () => {
 		const { queue } = queueAt();
 		for (let i = 0; i < 5; i++) queue.push(job('a', `a${i}`, 100));

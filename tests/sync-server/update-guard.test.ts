@@ -19,6 +19,7 @@ import {
 } from './update-fixtures';
 
 const MISBEHAVING_WORKER = new URL('./misbehaving-update-worker.mjs', import.meta.url);
+const THREAD_REPORTING_WORKER = new URL('./thread-reporting-update-worker.mjs', import.meta.url);
 
 function docFrom(state: Uint8Array): Y.Doc {
 	const doc = new Y.Doc();
@@ -269,6 +270,39 @@ describe('update guard: the express lane', () => {
 			]);
 			// Had the express lane taken a huge update, both workers would be busy when the edit came.
 			expect(order[0]).toBe('editor');
+		} finally {
+			await guard.close();
+		}
+	});
+});
+
+describe('update guard: documents stay with their worker', () => {
+	it('sends a job to the worker that last worked on its document, while that worker is free', async () => {
+		const guard = createUpdateGuard({ workers: 2, workerUrl: THREAD_REPORTING_WORKER });
+		try {
+			await guard.ready();
+			const docs = ['a', 'b'].map(() => new Y.Doc());
+			const states: (Uint8Array | null)[] = [null, null];
+			const edit = async (i: number, value: number): Promise<number> => {
+				const doc = docs[i] as Y.Doc;
+				const before = Y.encodeStateVector(doc);
+				doc.getMap('fields').set('n', value);
+				const result = await guard.apply(states[i] ?? null, Y.encodeStateAsUpdate(doc, before), {
+					key: `ws\0doc-${i}`,
+					source: 'device'
+				});
+				if (!result.ok) throw new Error(result.reason);
+				states[i] = result.state;
+				return (result as unknown as { thread: number }).thread;
+			};
+			// Sent together, the second while the first worker is busy: one document on each worker.
+			const [first, second] = await Promise.all([edit(0, 0), edit(1, 0)]);
+			expect(first).not.toBe(second);
+			// One at a time, both workers free: each goes where its document is decoded already.
+			for (let round = 1; round <= 3; round++) {
+				expect(await edit(1, round)).toBe(second);
+				expect(await edit(0, round)).toBe(first);
+			}
 		} finally {
 			await guard.close();
 		}
