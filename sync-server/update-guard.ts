@@ -147,6 +147,10 @@ function own<T extends Uint8Array | null>(bytes: T): T {
 	return bytes.slice() as T;
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
+}
+
 function isOutOfMemory(error: Error | null): boolean {
 	return (error as NodeJS.ErrnoException | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
@@ -158,8 +162,11 @@ class WorkerUpdateGuard implements UpdateGuard {
 	readonly #workerUrl: URL;
 	readonly #slots: (Slot | null)[];
 	readonly #queue = new FairQueue<Job>();
-	/** The worker that last worked on each document (by job key), most recent last. */
-	readonly #homes = new Map<string, Slot>();
+	/**
+	 * The worker that last worked on each document (by job key), most recent last, and the state it
+	 * answered for it (null: not known to be kept there).
+	 */
+	readonly #homes = new Map<string, { slot: Slot; state: Uint8Array | null }>();
 	#seq = 0;
 	// Starts at 1: a fresh token array holds 0, which must not look like a started job.
 	#nextToken = 1;
@@ -307,13 +314,20 @@ class WorkerUpdateGuard implements UpdateGuard {
 			const batch = slot.batch;
 			if (!batch || reply.seq !== batch.seq) return;
 			this.#finishBatch(slot);
+			const again: Job[] = [];
 			batch.jobs.forEach((job, i) => {
+				const outcome = reply.outcomes[i];
+				const home = job.message.key === undefined ? undefined : this.#homes.get(job.message.key);
+				// What the worker now keeps of the document: the state it answered, or nothing.
+				if (home?.slot === slot) home.state = outcome?.ok && 'state' in outcome ? outcome.state : null;
+				// Sent without its state to a worker that no longer kept the document: again, with it.
+				if (outcome && !outcome.ok && outcome.missing) return again.push(job);
 				const ms = reply.times?.[i];
 				if (ms !== undefined) this.#queue.charge(job, ms);
-				const outcome = reply.outcomes[i];
 				if (outcome) job.settle(outcome);
 				else job.reject(new Error('update worker gave no answer for a job'));
 			});
+			if (again.length > 0) this.#queue.unshift(again);
 		}
 		this.#pump();
 	}
@@ -350,18 +364,32 @@ class WorkerUpdateGuard implements UpdateGuard {
 	/** Whether another live worker than `slot`'s last worked on the document of `job`. */
 	#heldElsewhere(job: Job, slot: Slot): boolean {
 		const key = job.message.key;
-		const home = key === undefined ? undefined : this.#homes.get(key);
+		const home = key === undefined ? undefined : this.#homes.get(key)?.slot;
 		return home !== undefined && home !== slot && !home.retired;
 	}
 
 	#dispatch(slot: Slot, jobs: Job[]): void {
-		for (const job of jobs) {
-			const key = job.message.key;
-			if (key === undefined) continue;
+		const keys = new Set<string>();
+		const messages = jobs.map((job): UpdateJob => {
+			const { message } = job;
+			const key = message.key;
+			if (key === undefined) return message;
+			const home = this.#homes.get(key);
+			// The worker keeps the document as it answered it last: a job bringing exactly that state
+			// need not send it (the first of the batch on that document only).
+			const held =
+				message.kind === 'apply' &&
+				!keys.has(key) &&
+				home?.slot === slot &&
+				!!home.state &&
+				!!message.state &&
+				sameBytes(home.state, message.state);
+			keys.add(key);
 			this.#homes.delete(key);
-			this.#homes.set(key, slot);
+			this.#homes.set(key, { slot, state: null });
 			if (this.#homes.size > MAX_HOMES) this.#homes.delete(this.#homes.keys().next().value as string);
-		}
+			return held ? { ...message, state: null, held: true } : message;
+		});
 		const batch: Batch = { seq: ++this.#seq, firstToken: this.#nextToken, sentAt: Date.now(), jobs };
 		// One token more than jobs: the "done" marker of this batch is never a job token of the next one.
 		this.#nextToken += jobs.length + 1;
@@ -371,7 +399,7 @@ class WorkerUpdateGuard implements UpdateGuard {
 		slot.worker.postMessage({
 			seq: batch.seq,
 			firstToken: batch.firstToken,
-			jobs: jobs.map((job) => job.message)
+			jobs: messages
 		});
 		slot.timer = setTimeout(() => this.#checkDeadline(slot), this.#timeoutMs);
 	}

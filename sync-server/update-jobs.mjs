@@ -12,11 +12,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as Y from 'yjs';
 
 /**
- * @typedef {{ kind: 'apply', key?: string, state: Uint8Array | null, update: Uint8Array }
+ * `held`: the job brings no state (`state` is null); it applies to the state this worker answered
+ * for `key` last, which the main thread found to be the document's state.
+ * @typedef {{ kind: 'apply', key?: string, state: Uint8Array | null, update: Uint8Array, held?: boolean }
  *   | { kind: 'diff', key?: string, state: Uint8Array | null, stateVector: Uint8Array }} UpdateJob
+ * `missing`: a `held` job whose document this worker no longer keeps; it has to bring the state.
  * @typedef {{ ok: true, state: Uint8Array, changed: boolean, parentId: string | null, references: { kind: string, docId: string }[] }
  *   | { ok: true, update: Uint8Array, stateVector: Uint8Array }
- *   | { ok: false, message: string }} JobOutcome
+ *   | { ok: false, message: string, missing?: true }} JobOutcome
  * @typedef {{ seq: number, firstToken: number, jobs: UpdateJob[] }} JobBatch
  */
 
@@ -78,19 +81,23 @@ export class DocumentCache {
 	}
 
 	/**
-	 * Takes the entry out (a job owns its document until it puts it back).
+	 * Takes the entry out (a job owns its document until it puts it back). `held`: the caller knows
+	 * the entry's state to be the job's (see UpdateJob); null when there is no entry.
 	 * @param {string | undefined} key
 	 * @param {Uint8Array | null} state
-	 * @returns {{ doc: Y.Doc, state: Uint8Array | null, cached: boolean }}
+	 * @param {boolean} [held]
+	 * @returns {{ doc: Y.Doc, state: Uint8Array | null, cached: boolean } | null}
 	 */
-	take(key, state) {
+	take(key, state, held = false) {
 		const entry = key === undefined ? undefined : this.#entries.get(key);
 		if (entry && key !== undefined) {
 			this.#entries.delete(key);
 			this.#bytes -= entry.state.length;
-			if (state && sameBytes(entry.state, state)) return { doc: entry.doc, state: entry.state, cached: true };
+			if (held || (state && sameBytes(entry.state, state)))
+				return { doc: entry.doc, state: entry.state, cached: true };
 			entry.doc.destroy();
 		}
+		if (held) return null;
 		return { doc: docFrom(state), state: null, cached: false };
 	}
 
@@ -131,7 +138,8 @@ const cache = new DocumentCache();
  * @returns {JobOutcome}
  */
 export function runUpdateJob(job, documents = cache) {
-	const taken = documents.take(job.key, job.state);
+	const taken = documents.take(job.key, job.state, job.kind === 'apply' && job.held === true);
+	if (!taken) return { ok: false, message: 'document not kept', missing: true };
 	const { doc } = taken;
 	if (job.kind === 'diff') {
 		const stateVector = Y.encodeStateVector(doc);

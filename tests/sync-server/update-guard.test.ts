@@ -309,6 +309,46 @@ describe('update guard: documents stay with their worker', () => {
 	});
 });
 
+describe('update guard: states the worker keeps', () => {
+	it("sends a document's state only when its worker may no longer keep it", async () => {
+		const guard = createUpdateGuard({ workers: 1, workerUrl: THREAD_REPORTING_WORKER });
+		try {
+			const doc = new Y.Doc();
+			let state: Uint8Array | null = null;
+			const edit = async (value: number): Promise<boolean> => {
+				const before = Y.encodeStateVector(doc);
+				doc.getMap('fields').set('n', value);
+				const result = await guard.apply(state, Y.encodeStateAsUpdate(doc, before), {
+					key: 'ws\0doc',
+					source: 'device'
+				});
+				if (!result.ok) throw new Error(result.reason);
+				state = result.state;
+				expect(fieldsOf(state)).toEqual(doc.getMap('fields').toJSON());
+				return (result as unknown as { held: boolean }).held;
+			};
+			const held: boolean[] = [];
+			for (let value = 0; value < 5; value++) held.push(await edit(value));
+			expect(held).toEqual([false, true, true, true, true]);
+			// 600 other documents push it out of the worker's cache (512): sent again, with its state.
+			await Promise.all(
+				Array.from({ length: 600 }, (_, i) => guard.apply(null, validUpdate, { key: `ws\0other-${i}` }))
+			);
+			expect(await edit(5)).toBe(false);
+			expect(await edit(6)).toBe(true);
+			// A state the worker did not answer (another instance changed the document) is sent.
+			const elsewhere = new Y.Doc();
+			Y.applyUpdate(elsewhere, state as unknown as Uint8Array);
+			elsewhere.getMap('fields').set('city', 'Köln');
+			Y.applyUpdate(doc, Y.encodeStateAsUpdate(elsewhere));
+			state = Y.encodeStateAsUpdate(elsewhere);
+			expect(await edit(7)).toBe(false);
+		} finally {
+			await guard.close();
+		}
+	});
+});
+
 describe('update guard: hostile payloads', () => {
 	let guard: UpdateGuard;
 	beforeAll(() => {

@@ -29,9 +29,9 @@ const KEY = 'workspace\0contact';
 /** Counts the jobs its cached documents served. */
 class CountingCache extends DocumentCache {
 	hits = 0;
-	override take(key: string | undefined, state: Uint8Array | null) {
-		const taken = super.take(key, state);
-		if (taken.cached) this.hits++;
+	override take(key: string | undefined, state: Uint8Array | null, held?: boolean) {
+		const taken = super.take(key, state, held);
+		if (taken?.cached) this.hits++;
 		return taken;
 	}
 }
@@ -48,6 +48,30 @@ describe('runUpdateJob with the document cache', () => {
 			state = outcome.state;
 		}
 		expect(cache.hits).toBe(39);
+		expect(cache.size).toBe(1);
+	});
+
+	it('applies a job that brings no state to the kept document, as a job bringing it would', () => {
+		const cache = new CountingCache();
+		const uncached = new DocumentCache(0, 0);
+		let state: Uint8Array | null = null;
+		for (const [i, update] of editsOf(5, 20, 3).entries()) {
+			const reference = applied(runUpdateJob({ kind: 'apply', state, update }, uncached));
+			const held = i > 0;
+			const job = { kind: 'apply' as const, key: KEY, state: held ? null : state, update, held };
+			const outcome = applied(runUpdateJob(job, cache));
+			expect(outcome).toEqual(reference);
+			state = outcome.state;
+		}
+		expect(cache.hits).toBe(19);
+	});
+
+	it('answers a job that brings no state as missing when the document is no longer kept', () => {
+		const cache = new DocumentCache();
+		const [first, second] = editsOf(4, 2, 5) as [Uint8Array, Uint8Array];
+		runUpdateJob({ kind: 'apply', key: 'other', state: null, update: first }, cache);
+		const outcome = runUpdateJob({ kind: 'apply', key: KEY, state: null, update: second, held: true }, cache);
+		expect(outcome).toEqual({ ok: false, message: 'document not kept', missing: true });
 		expect(cache.size).toBe(1);
 	});
 
@@ -111,7 +135,7 @@ describe('runUpdateJob with the document cache', () => {
 		Y.applyUpdate(peer, outcome.update);
 		expect(Y.encodeStateAsUpdate(peer)).toEqual(state);
 		expect(outcome.stateVector).toEqual(Y.encodeStateVector(docOf(state as Uint8Array)));
-		expect(cache.take(KEY, state).cached).toBe(true);
+		expect(cache.take(KEY, state)?.cached).toBe(true);
 	});
 
 	it('keeps at most its number of documents and bytes, dropping the least recently used', () => {
@@ -126,8 +150,8 @@ describe('runUpdateJob with the document cache', () => {
 				).state
 		);
 		expect(cache.size).toBe(2);
-		expect(cache.take('doc 1', states[0] as Uint8Array).cached).toBe(false);
-		expect(cache.take('doc 3', states[2] as Uint8Array).cached).toBe(true);
+		expect(cache.take('doc 1', states[0] as Uint8Array)?.cached).toBe(false);
+		expect(cache.take('doc 3', states[2] as Uint8Array)?.cached).toBe(true);
 
 		const small = new DocumentCache(10, (states[0] as Uint8Array).length);
 		runUpdateJob({ kind: 'apply', key: 'a', state: null, update: editsOf(1, 1, 1)[0] as Uint8Array }, small);
