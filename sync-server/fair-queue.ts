@@ -69,7 +69,7 @@ export class FairQueue<J extends FairJob> {
 	 * With `maxUsage`, only small jobs of sources that used less than that lately (ms) are served
 	 * (an express lane for light users while heavy ones keep the other workers busy): a source whose
 	 * usage has faded would otherwise get a huge job into the lane meant to stay free. With `accept`,
-	 * only sources whose next job it accepts are served.
+	 * only sources whose next job it accepts are served (jobs put back by `unshift` go first anyway).
 	 */
 	take(
 		maxJobs: number,
@@ -113,26 +113,29 @@ export class FairQueue<J extends FairJob> {
 			source.at = now;
 			active.push(source);
 		}
-		const pick = (eligible?: (job: J) => boolean): void => {
-			for (;;) {
-				let best: Source<J> | null = null;
-				for (const source of active) {
-					const next = source.jobs[0];
-					if (!next || source.usage >= maxUsage || (express && !next.small)) continue;
-					if (eligible && !eligible(next)) continue;
-					if (!best || source.usage < best.usage) best = source;
-				}
-				const job = best?.jobs[0];
-				if (!best || !job || !fits(job)) return;
-				best.jobs.shift();
-				best.usage += best.estimate;
-				add(job, best.estimate);
-				if (job.solo) return;
+		for (;;) {
+			let best: Source<J> | null = null;
+			for (const source of active) {
+				const next = source.jobs[0];
+				if (!next || source.usage >= maxUsage || (express && !next.small)) continue;
+				if (accept && !accept(next)) continue;
+				if (!best || source.usage < best.usage) best = source;
 			}
-		};
-		pick(accept);
+			const job = best?.jobs[0];
+			if (!best || !job || !fits(job)) break;
+			best.jobs.shift();
+			best.usage += best.estimate;
+			add(job, best.estimate);
+			if (job.solo) break;
+		}
 		if (now - this.#swept > FORGET_AFTER_MS) this.#forgetIdle(now);
 		return batch;
+	}
+
+	/** What `source` used of the workers lately (ms, faded to now). */
+	usage(source: string): number {
+		const entry = this.#sources.get(source);
+		return entry ? this.#decayed(entry, this.now()) : 0;
 	}
 
 	/** `job` (taken by `take`) ran for `ms`: its source's usage and estimate follow. */

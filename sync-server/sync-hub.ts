@@ -1042,6 +1042,7 @@ export class SyncHub {
 
 	/** Closes the connections of an ended session; their devices are told to sign in again. */
 	endSession(sessionId: string): void {
+		this.#allowances.delete(sessionId);
 		for (const connection of this.#connections.values()) {
 			if (connection.auth?.sessionId === sessionId) {
 				connection.error('auth', 'the session was ended', '', true);

@@ -8,13 +8,14 @@
  * stop a spinning loop) and fails alone; the jobs queued or in flight with it are re-run on a fresh
  * worker, so a hostile push never costs a well-behaved client its change.
  *
- * Jobs are independent: each brings the state it applies to. Callers that chain states (apply to the
- * result of the previous apply) must wait for each result; with several workers, jobs may finish out of
- * order.
+ * Jobs are independent: each brings the state it applies to (the guard leaves it out of the message
+ * when the worker keeps exactly that state, see `#dispatch`). Callers that chain states (apply to the
+ * result of the previous apply) must wait for each result; with several workers, jobs may finish out
+ * of order.
  */
 import { Worker } from 'node:worker_threads';
 import { FairQueue, type FairJob } from './fair-queue';
-import type { JobOutcome, UpdateJob } from './update-jobs.mjs';
+import { CACHE_MAX_STATE_BYTES, type JobOutcome, type UpdateJob } from './update-jobs.mjs';
 import { checkStateVectorStructure, DEFAULT_MAX_UPDATE_BYTES, inspectUpdate } from './update-structure';
 import type { DocReference } from './storage/storage';
 
@@ -92,11 +93,12 @@ const MAX_BATCH_MS = 20;
  */
 const LIGHT_USAGE_MS = 200;
 /**
- * The largest update (or state vector) the express lane takes. An edit of a contact is a few hundred
- * bytes; the structural check bounds what an update can make Yjs do by its size (300,000 structs in
- * 600 KB take 190 ms to apply), so a small one cannot hold up the lane.
+ * The most bytes (state and update, or state and state vector) of a job the express lane takes. An
+ * edit of a contact is a few hundred bytes on a state of one or two KB; what Yjs does with a job is
+ * bounded by its size (300,000 structs in 600 KB take 190 ms to apply, and so does decoding a state
+ * that large), so a small one cannot hold up the lane.
  */
-const SMALL_JOB_BYTES = 16 * 1024;
+const SMALL_JOB_BYTES = 64 * 1024;
 /** Documents whose worker the guard remembers (each worker keeps at most 512 decoded). */
 const MAX_HOMES = 4096;
 /** An express lane for light users and one worker for everything (see `#pump`). */
@@ -200,7 +202,7 @@ class WorkerUpdateGuard implements UpdateGuard {
 				source,
 				bytes: (state?.length ?? 0) + update.length,
 				solo: false,
-				small: update.length <= SMALL_JOB_BYTES,
+				small: (state?.length ?? 0) + update.length <= SMALL_JOB_BYTES,
 				settle: (outcome) => {
 					if (!outcome.ok) resolve({ ok: false, reason: 'invalid' });
 					else if ('changed' in outcome) resolve(outcome);
@@ -229,7 +231,7 @@ class WorkerUpdateGuard implements UpdateGuard {
 				source,
 				bytes: (state?.length ?? 0) + stateVector.length,
 				solo: false,
-				small: stateVector.length <= SMALL_JOB_BYTES,
+				small: (state?.length ?? 0) + stateVector.length <= SMALL_JOB_BYTES,
 				settle: (outcome) => {
 					if (!outcome.ok) resolve({ ok: false, reason: 'invalid' });
 					else if ('update' in outcome) resolve(outcome);
@@ -318,12 +320,17 @@ class WorkerUpdateGuard implements UpdateGuard {
 			batch.jobs.forEach((job, i) => {
 				const outcome = reply.outcomes[i];
 				const home = job.message.key === undefined ? undefined : this.#homes.get(job.message.key);
-				// What the worker now keeps of the document: the state it answered, or nothing.
-				if (home?.slot === slot) home.state = outcome?.ok && 'state' in outcome ? outcome.state : null;
-				// Sent without its state to a worker that no longer kept the document: again, with it.
-				if (outcome && !outcome.ok && outcome.missing) return again.push(job);
+				// What the worker now keeps of the document: the state it answered (when not too large
+				// to keep), or nothing.
+				if (home?.slot === slot)
+					home.state =
+						outcome?.ok && 'state' in outcome && outcome.state.length <= CACHE_MAX_STATE_BYTES
+							? outcome.state
+							: null;
 				const ms = reply.times?.[i];
 				if (ms !== undefined) this.#queue.charge(job, ms);
+				// Sent without its state to a worker that no longer kept the document: again, with it.
+				if (outcome && !outcome.ok && outcome.missing) return again.push(job);
 				if (outcome) job.settle(outcome);
 				else job.reject(new Error('update worker gave no answer for a job'));
 			});
@@ -361,11 +368,17 @@ class WorkerUpdateGuard implements UpdateGuard {
 		for (const slot of this.#slots) if (slot) this.#updateRef(slot);
 	}
 
-	/** Whether another live worker than `slot`'s last worked on the document of `job`. */
+	/**
+	 * Whether the document of `job` is kept decoded by another worker than `slot`'s that is free now
+	 * and may take the job: then it is left to that one. A busy worker's documents go to whoever is
+	 * free, so no job waits for its worker.
+	 */
 	#heldElsewhere(job: Job, slot: Slot): boolean {
 		const key = job.message.key;
 		const home = key === undefined ? undefined : this.#homes.get(key)?.slot;
-		return home !== undefined && home !== slot && !home.retired;
+		if (!home || home === slot || home.retired || !home.ready || home.batch) return false;
+		const expressLane = home === this.#slots[0] && this.#slots.some((other, i) => i > 0 && other !== null);
+		return !expressLane || (job.small && this.#queue.usage(job.source) < LIGHT_USAGE_MS);
 	}
 
 	#dispatch(slot: Slot, jobs: Job[]): void {

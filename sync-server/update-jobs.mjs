@@ -52,13 +52,13 @@ function sameBytes(a, b) {
 const CACHE_DOCUMENTS = 512;
 const CACHE_BYTES = 2 * 1024 * 1024;
 /** A state larger than this is decoded afresh each time rather than kept. */
-const CACHE_MAX_STATE_BYTES = 16 * 1024;
+export const CACHE_MAX_STATE_BYTES = 16 * 1024;
 
 /**
  * The documents of recent jobs, decoded, so a document edited again is not decoded from its state
  * and encoded once more before each update. An entry serves a job only when the job's state is
- * byte for byte the state the entry's document encodes to, so a job sees exactly the document it
- * brings, as if decoded afresh: a state the server did not store (a failed append, a document
+ * byte for byte the state the entry's document encodes to (or the job is `held`: the main thread
+ * compared them), so a job sees exactly the document it brings, as if decoded afresh: a state the server did not store (a failed append, a document
  * changed through another instance) simply misses. A job that throws drops its entry, since the
  * failed update may have left part of itself in the document.
  */

@@ -154,6 +154,10 @@ describe('SQLite file', () => {
 			/USING COVERING INDEX documents_live/
 		);
 		expect(
+			plan(`SELECT COUNT(*) FROM
+				(SELECT 1 FROM documents WHERE workspace_id = 'w' AND purged_at IS NULL LIMIT 10)`)
+		).toMatch(/USING COVERING INDEX documents_live/);
+		expect(
 			plan(`SELECT doc_id, parent_id, owner_id, access FROM documents INDEXED BY documents_restricted
 				WHERE workspace_id = 'w' AND purged_at IS NULL AND json_extract(access, '$.everyone') = 'none'`)
 		).toMatch(/USING COVERING INDEX documents_restricted/);

@@ -309,19 +309,58 @@ describe('update guard: documents stay with their worker', () => {
 	});
 });
 
+describe('update guard: no job waits for its worker', () => {
+	it('runs a large edit of a document the express lane keeps on the other worker, between a flood', async () => {
+		const guard = createUpdateGuard({ workers: 2 });
+		try {
+			await guard.ready();
+			const order: string[] = [];
+			const run = async (name: string, result: Promise<ApplyResult>) => {
+				expect((await result).ok).toBe(true);
+				order.push(name);
+			};
+			// 200 KB each: not for the express lane, so the other worker takes them one after another.
+			const heavy = manyGcStructs(100_000);
+			const flood = Array.from({ length: 6 }, (_, i) =>
+				run(`flood ${i}`, guard.apply(null, heavy, { source: 'flood' }))
+			);
+			// A small edit: the express lane takes it and keeps the document.
+			const doc = new Y.Doc();
+			doc.getMap('fields').set('city', 'Bonn');
+			const small = await guard.apply(null, Y.encodeStateAsUpdate(doc), { key: 'ws\0k', source: 'editor' });
+			if (!small.ok) throw new Error(small.reason);
+			// Then 70 KB pasted into it: too large for the express lane, so it has to go to the other one.
+			const before = Y.encodeStateVector(doc);
+			doc.getText('notes').insert(0, 'y'.repeat(70_000));
+			const paste = run(
+				'paste',
+				guard.apply(small.state, Y.encodeStateAsUpdate(doc, before), { key: 'ws\0k', source: 'editor' })
+			);
+			await Promise.all([...flood, paste]);
+			// Waiting for the lane that keeps the document would answer it after the whole flood.
+			expect(order.indexOf('paste')).toBeLessThan(order.length - 1);
+		} finally {
+			await guard.close();
+		}
+	});
+});
+
 describe('update guard: states the worker keeps', () => {
 	it("sends a document's state only when its worker may no longer keep it", async () => {
 		const guard = createUpdateGuard({ workers: 1, workerUrl: THREAD_REPORTING_WORKER });
 		try {
 			const doc = new Y.Doc();
 			let state: Uint8Array | null = null;
-			const edit = async (value: number): Promise<boolean> => {
+			let lastResult: ApplyResult | null = null;
+			const edit = async (value: number, notes?: string): Promise<boolean> => {
 				const before = Y.encodeStateVector(doc);
+				if (notes !== undefined) doc.getMap('fields').set('notes', notes);
 				doc.getMap('fields').set('n', value);
 				const result = await guard.apply(state, Y.encodeStateAsUpdate(doc, before), {
 					key: 'ws\0doc',
 					source: 'device'
 				});
+				lastResult = result;
 				if (!result.ok) throw new Error(result.reason);
 				state = result.state;
 				expect(fieldsOf(state)).toEqual(doc.getMap('fields').toJSON());
@@ -343,6 +382,14 @@ describe('update guard: states the worker keeps', () => {
 			Y.applyUpdate(doc, Y.encodeStateAsUpdate(elsewhere));
 			state = Y.encodeStateAsUpdate(elsewhere);
 			expect(await edit(7)).toBe(false);
+			// A state too large for the worker to keep (over 16 KB) is always sent: one run per job.
+			const ran = async (value: number, notes?: string) => {
+				await edit(value, notes);
+				return (lastResult as unknown as { ran: number }).ran;
+			};
+			const first = await ran(8, 'x'.repeat(20_000));
+			expect(await ran(9)).toBe(first + 1);
+			expect(await ran(10)).toBe(first + 2);
 		} finally {
 			await guard.close();
 		}
