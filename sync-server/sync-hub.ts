@@ -137,9 +137,15 @@ class Connection {
 
 	constructor(readonly socket: WebSocket) {}
 
+	#reader: AccessUser | null = null;
+
+	/** Who reads through this connection, as the access rules see them (made once, read per record). */
 	get reader(): AccessUser {
-		const auth = this.auth as AuthContext;
-		return { userId: auth.user.id, role: auth.role };
+		if (!this.#reader) {
+			const auth = this.auth as AuthContext;
+			this.#reader = { userId: auth.user.id, role: auth.role };
+		}
+		return this.#reader;
 	}
 
 	send(message: OutgoingServerMessage): void {
@@ -720,17 +726,22 @@ export class SyncHub {
 				if (canRead(other.reader, access)) other.sendBytes(bytes);
 			}
 		}
-		const others = [...(this.#byWorkspace.get(workspaceId) ?? [])].filter((c) => c !== connection);
-		if (others.length === 0) return;
-		// Encoded once, sent to every device that may read it.
-		const bytes = encodeServerMessage({
-			type: 'update',
-			seq: record.seq,
-			docId: record.docId,
-			update: record.update,
-			entries: EncodedEntries.trusted(record.entries)
-		});
-		for (const other of others) this.#sendRecord(other, { record, access, bytes });
+		// The pusher may have gone meanwhile: count the others, not the members.
+		const members = this.#byWorkspace.get(workspaceId);
+		if (!members || members.size === (members.has(connection) ? 1 : 0)) return;
+		// Encoded once, sent to every other device that may read it.
+		const item: QueuedRecord = {
+			record,
+			access,
+			bytes: encodeServerMessage({
+				type: 'update',
+				seq: record.seq,
+				docId: record.docId,
+				update: record.update,
+				entries: EncodedEntries.trusted(record.entries)
+			})
+		};
+		for (const other of members) if (other !== connection) this.#sendRecord(other, item);
 	}
 
 	/**

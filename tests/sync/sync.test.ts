@@ -254,6 +254,43 @@ describe('pushes', () => {
 		raw.socket.close();
 	});
 
+	it('delivers a push to the other devices though its sender went away before it was stored', async () => {
+		const admin = await rig.admin();
+		const a = await rig.device(admin);
+		const id = await createCompany(a, 'Weg GmbH');
+		const [push] = await a.store.pendingPushes(10);
+		if (!push) throw new Error('nothing pending');
+		const hello = encodeClientMessage({
+			type: 'hello',
+			token: admin.token,
+			device: a.store.deviceId,
+			workspace: '',
+			cursor: 0
+		});
+		const [sender, listener] = await Promise.all([
+			rawConnection(rig.server.syncUrl),
+			rawConnection(rig.server.syncUrl)
+		]);
+		for (const raw of [sender, listener]) {
+			raw.socket.send(hello);
+			await raw.next(2); // welcome, caughtUp
+		}
+		sender.socket.send(
+			encodeClientMessage({
+				type: 'push',
+				id: push.id,
+				docId: id,
+				update: push.update,
+				entries: push.entries.map(({ docId, ...entry }) => (void docId, entry))
+			})
+		);
+		// Gone at once: the server takes the push, then hears the socket close while applying it.
+		sender.socket.terminate();
+		const [update] = await listener.next();
+		expect(update).toMatchObject({ type: 'update', seq: 1, docId: id });
+		listener.socket.close();
+	});
+
 	it('answers "busy" to a device with too many pushes waiting, and stores all the others', async () => {
 		const admin = await rig.admin();
 		const doc = new Y.Doc();
