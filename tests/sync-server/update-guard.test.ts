@@ -215,20 +215,20 @@ describe('update guard: well-behaved updates', () => {
 	});
 });
 
-describe('update guard: taking turns', () => {
-	/** Resolves in the order the jobs finished. */
-	async function finishingOrder(guard: UpdateGuard, jobs: [string, () => Promise<ApplyResult>][]) {
-		const order: string[] = [];
-		await Promise.all(
-			jobs.map(async ([name, run]) => {
-				const result = await run();
-				expect(result.ok).toBe(true);
-				order.push(name);
-			})
-		);
-		return order;
-	}
+/** Records the order in which applies finish (`run` each), every one expected to succeed. */
+function finishingOrder(): {
+	order: string[];
+	run: (name: string, result: Promise<ApplyResult>) => Promise<void>;
+} {
+	const order: string[] = [];
+	const run = async (name: string, result: Promise<ApplyResult>) => {
+		expect((await result).ok).toBe(true);
+		order.push(name);
+	};
+	return { order, run };
+}
 
+describe('update guard: taking turns', () => {
 	it.each([1, 2])(
 		'answers a light user before a flood of expensive updates queued ahead of it (%i workers)',
 		async (workers) => {
@@ -241,7 +241,8 @@ describe('update guard: taking turns', () => {
 					() => guard.apply(null, heavy, { source: 'flood' })
 				]);
 				jobs.push(['editor', () => guard.apply(null, validUpdate, { source: 'editor' })]);
-				const order = await finishingOrder(guard, jobs);
+				const { order, run } = finishingOrder();
+				await Promise.all(jobs.map(([name, start]) => run(name, start())));
 				// First come, first served would answer the editor last.
 				expect(order.indexOf('editor')).toBeLessThan(6);
 			} finally {
@@ -258,11 +259,7 @@ describe('update guard: the express lane', () => {
 			await guard.ready();
 			// 300,000 structs in 600 KB: valid, and slow to apply. Both senders are new, so both are light.
 			const huge = manyGcStructs(300_000);
-			const order: string[] = [];
-			const run = async (name: string, result: Promise<ApplyResult>) => {
-				expect((await result).ok).toBe(true);
-				order.push(name);
-			};
+			const { order, run } = finishingOrder();
 			await Promise.all([
 				run('flood', guard.apply(null, huge, { source: 'flood' })),
 				run('faded', guard.apply(null, huge, { source: 'faded' })),
@@ -314,11 +311,7 @@ describe('update guard: no job waits for its worker', () => {
 		const guard = createUpdateGuard({ workers: 2 });
 		try {
 			await guard.ready();
-			const order: string[] = [];
-			const run = async (name: string, result: Promise<ApplyResult>) => {
-				expect((await result).ok).toBe(true);
-				order.push(name);
-			};
+			const { order, run } = finishingOrder();
 			// 200 KB each: not for the express lane, so the other worker takes them one after another.
 			const heavy = manyGcStructs(100_000);
 			const flood = Array.from({ length: 6 }, (_, i) =>

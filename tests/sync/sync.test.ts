@@ -213,23 +213,23 @@ describe('first sync and resume', () => {
 });
 
 describe('pushes', () => {
-	it('stores a resent push once and acknowledges it with the same seq', async () => {
+	/**
+	 * A company made on a device that has not synced, the device's hello to a fresh connection, and
+	 * the company's push as the device sends it.
+	 */
+	async function unsentCompany(name: string) {
 		const admin = await rig.admin();
-		const a = await rig.device(admin);
-		const id = await createCompany(a, 'Doppel GmbH');
-		const [push] = await a.store.pendingPushes(10);
+		const device = await rig.device(admin);
+		const id = await createCompany(device, name);
+		const [push] = await device.store.pendingPushes(10);
 		if (!push) throw new Error('nothing pending');
-		const raw = await rawConnection(rig.server.syncUrl);
-		raw.socket.send(
-			encodeClientMessage({
-				type: 'hello',
-				token: admin.token,
-				device: a.store.deviceId,
-				workspace: '',
-				cursor: 0
-			})
-		);
-		await raw.next(2); // welcome, caughtUp
+		const hello = encodeClientMessage({
+			type: 'hello',
+			token: admin.token,
+			device: device.store.deviceId,
+			workspace: '',
+			cursor: 0
+		});
 		const message = encodeClientMessage({
 			type: 'push',
 			id: push.id,
@@ -237,6 +237,14 @@ describe('pushes', () => {
 			update: push.update,
 			entries: push.entries.map(({ docId, ...entry }) => (void docId, entry))
 		});
+		return { admin, id, push, hello, message };
+	}
+
+	it('stores a resent push once and acknowledges it with the same seq', async () => {
+		const { admin, id, push, hello, message } = await unsentCompany('Doppel GmbH');
+		const raw = await rawConnection(rig.server.syncUrl);
+		raw.socket.send(hello);
+		await raw.next(2); // welcome, caughtUp
 		raw.socket.send(message);
 		raw.socket.send(message);
 		const [ack1, ack2] = await raw.next(2);
@@ -255,18 +263,7 @@ describe('pushes', () => {
 	});
 
 	it('delivers a push to the other devices though its sender went away before it was stored', async () => {
-		const admin = await rig.admin();
-		const a = await rig.device(admin);
-		const id = await createCompany(a, 'Weg GmbH');
-		const [push] = await a.store.pendingPushes(10);
-		if (!push) throw new Error('nothing pending');
-		const hello = encodeClientMessage({
-			type: 'hello',
-			token: admin.token,
-			device: a.store.deviceId,
-			workspace: '',
-			cursor: 0
-		});
+		const { id, hello, message } = await unsentCompany('Weg GmbH');
 		const [sender, listener] = await Promise.all([
 			rawConnection(rig.server.syncUrl),
 			rawConnection(rig.server.syncUrl)
@@ -275,15 +272,7 @@ describe('pushes', () => {
 			raw.socket.send(hello);
 			await raw.next(2); // welcome, caughtUp
 		}
-		sender.socket.send(
-			encodeClientMessage({
-				type: 'push',
-				id: push.id,
-				docId: id,
-				update: push.update,
-				entries: push.entries.map(({ docId, ...entry }) => (void docId, entry))
-			})
-		);
+		sender.socket.send(message);
 		// Gone at once: the server takes the push, then hears the socket close while applying it.
 		sender.socket.terminate();
 		const [update] = await listener.next();
