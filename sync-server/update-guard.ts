@@ -352,14 +352,11 @@ class WorkerUpdateGuard implements UpdateGuard {
 			const idle = this.#slots.filter((s): s is Slot => !!s && s.ready && !s.batch);
 			for (const slot of idle) {
 				if (this.#queue.length === 0) break;
-				// With several workers the first is an express lane: only light users' jobs run there, so a
-				// device editing now and then never waits behind someone's flood of expensive updates.
-				const express = slot === this.#slots[0] && this.#slots.some((other, i) => i > 0 && other !== null);
 				const jobs = this.#queue.take(
 					Math.min(MAX_BATCH_JOBS, Math.ceil(this.#queue.length / idle.length)),
 					MAX_BATCH_BYTES,
 					MAX_BATCH_MS,
-					express ? LIGHT_USAGE_MS : undefined,
+					this.#isExpressLane(slot) ? LIGHT_USAGE_MS : undefined,
 					round === 'own' ? (job) => !this.#heldElsewhere(job, slot) : undefined
 				);
 				if (jobs.length > 0) this.#dispatch(slot, jobs);
@@ -377,8 +374,15 @@ class WorkerUpdateGuard implements UpdateGuard {
 		const key = job.message.key;
 		const home = key === undefined ? undefined : this.#homes.get(key)?.slot;
 		if (!home || home === slot || home.retired || !home.ready || home.batch) return false;
-		const expressLane = home === this.#slots[0] && this.#slots.some((other, i) => i > 0 && other !== null);
-		return !expressLane || (job.small && this.#queue.usage(job.source) < LIGHT_USAGE_MS);
+		return !this.#isExpressLane(home) || (job.small && this.#queue.usage(job.source) < LIGHT_USAGE_MS);
+	}
+
+	/**
+	 * With several workers the first is an express lane: only light users' small jobs run there, so a
+	 * device editing now and then never waits behind someone's flood of expensive updates.
+	 */
+	#isExpressLane(slot: Slot): boolean {
+		return slot === this.#slots[0] && this.#slots.some((other, i) => i > 0 && other !== null);
 	}
 
 	#dispatch(slot: Slot, jobs: Job[]): void {
