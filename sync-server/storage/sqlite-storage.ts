@@ -200,6 +200,11 @@ function accessJson(access: AccessInfo): string {
 	return JSON.stringify({ everyone: access.everyone, users: access.users });
 }
 
+/** Rights as stored: the owner in a column of its own, the rest as JSON. */
+function rightsOf(ownerId: string, json: string): AccessInfo {
+	return { ownerId, ...(JSON.parse(json) as Omit<AccessInfo, 'ownerId'>) };
+}
+
 function toDocument({ refs, ...row }: DocumentRow): DocumentRecord {
 	const { everyone, users } = JSON.parse(row.access) as Omit<AccessInfo, 'ownerId'>;
 	return {
@@ -685,13 +690,13 @@ function sqliteStorage(db: Db): Storage {
 			s.restrictedDocuments.all(workspaceId).map(({ docId, parentId, ownerId, access }) => ({
 				docId,
 				parentId,
-				access: { ownerId, ...(JSON.parse(access) as Omit<AccessInfo, 'ownerId'>) }
+				access: rightsOf(ownerId, access)
 			})),
 		children: async (workspaceId, parentId) =>
 			s.childrenOf.all(workspaceId, parentId).map(({ docId, parentId: parent, ownerId, access }) => ({
 				docId,
 				parentId: parent,
-				access: { ownerId, ...(JSON.parse(access) as Omit<AccessInfo, 'ownerId'>) }
+				access: rightsOf(ownerId, access)
 			})),
 		referrers: async (workspaceId, docId) =>
 			s.referrers
@@ -699,7 +704,7 @@ function sqliteStorage(db: Db): Storage {
 				.map(({ kind, docId: from, ownerId, access }) => ({
 					kind,
 					docId: from,
-					access: { ownerId, ...(JSON.parse(access) as Omit<AccessInfo, 'ownerId'>) }
+					access: rightsOf(ownerId, access)
 				})),
 		logByPushId: async (workspaceId, pushId) => {
 			const row = s.logByPushId.get(workspaceId, pushId);
