@@ -65,6 +65,20 @@ async function rawConnection(url: string): Promise<{
 	};
 }
 
+/** A device's first message: sign in and resume from `cursor` (a fresh device by default). */
+function helloMessage(
+	token: string,
+	{ device, workspace = '', cursor = 0 }: { device?: string; workspace?: string; cursor?: number } = {}
+): Uint8Array {
+	return encodeClientMessage({
+		type: 'hello',
+		token,
+		device: device ?? crypto.randomUUID(),
+		workspace,
+		cursor
+	});
+}
+
 describe('two devices of one workspace', () => {
 	it('sends an edit from one device to the other, with the server-stamped author', async () => {
 		const admin = await rig.admin();
@@ -134,15 +148,7 @@ describe('first sync and resume', () => {
 		await a.synced();
 
 		const raw = await rawConnection(rig.server.syncUrl);
-		raw.socket.send(
-			encodeClientMessage({
-				type: 'hello',
-				token: admin.token,
-				device: crypto.randomUUID(),
-				workspace: '',
-				cursor: 0
-			})
-		);
+		raw.socket.send(helloMessage(admin.token));
 		const [welcome] = await raw.next();
 		expect(welcome).toMatchObject({ type: 'welcome', head: 4, following: 1 });
 		const [snapshot, caughtUp] = await raw.next(2);
@@ -174,9 +180,7 @@ describe('first sync and resume', () => {
 		expect(cursor).toBe(20);
 
 		const raw = await rawConnection(rig.server.syncUrl);
-		const hello = encodeClientMessage({
-			type: 'hello',
-			token: admin.token,
+		const hello = helloMessage(admin.token, {
 			device: a.store.deviceId,
 			workspace: admin.workspaceId,
 			cursor
@@ -223,13 +227,7 @@ describe('pushes', () => {
 		const id = await createCompany(device, name);
 		const [push] = await device.store.pendingPushes(10);
 		if (!push) throw new Error('nothing pending');
-		const hello = encodeClientMessage({
-			type: 'hello',
-			token: admin.token,
-			device: device.store.deviceId,
-			workspace: '',
-			cursor: 0
-		});
+		const hello = helloMessage(admin.token, { device: device.store.deviceId });
 		const message = encodeClientMessage({
 			type: 'push',
 			id: push.id,
@@ -287,15 +285,7 @@ describe('pushes', () => {
 		doc.on('update', (u: Uint8Array) => updates.push(u));
 		for (let i = 0; i < 1300; i++) doc.getMap('fields').set('notes', `Notiz ${i}`);
 		const raw = await rawConnection(rig.server.syncUrl);
-		raw.socket.send(
-			encodeClientMessage({
-				type: 'hello',
-				token: admin.token,
-				device: crypto.randomUUID(),
-				workspace: '',
-				cursor: 0
-			})
-		);
+		raw.socket.send(helloMessage(admin.token));
 		await raw.next(2);
 		const docId = crypto.randomUUID();
 		for (const update of updates) {
@@ -314,14 +304,7 @@ describe('pushes', () => {
 
 	it('makes a session closed for malformed messages wait before it may connect again', async () => {
 		const admin = await rig.admin();
-		const hello = () =>
-			encodeClientMessage({
-				type: 'hello',
-				token: admin.token,
-				device: crypto.randomUUID(),
-				workspace: '',
-				cursor: 0
-			});
+		const hello = () => helloMessage(admin.token);
 		const raw = await rawConnection(rig.server.syncUrl);
 		raw.socket.send(hello());
 		await raw.next(2);
@@ -346,15 +329,7 @@ describe('pushes', () => {
 		);
 		if (!other.ok) throw new Error('login failed');
 		const second = await rawConnection(rig.server.syncUrl);
-		second.socket.send(
-			encodeClientMessage({
-				type: 'hello',
-				token: other.value.token,
-				device: crypto.randomUUID(),
-				workspace: '',
-				cursor: 0
-			})
-		);
+		second.socket.send(helloMessage(other.value.token));
 		expect((await second.next())[0]?.type).toBe('welcome');
 		second.socket.close();
 	});
@@ -460,15 +435,7 @@ describe('repair by state vector', () => {
 		const id = await createCompany(a, 'Vektor GmbH');
 		await a.synced();
 		const raw = await rawConnection(rig.server.syncUrl);
-		raw.socket.send(
-			encodeClientMessage({
-				type: 'hello',
-				token: admin.token,
-				device: crypto.randomUUID(),
-				workspace: '',
-				cursor: 1
-			})
-		);
+		raw.socket.send(helloMessage(admin.token, { cursor: 1 }));
 		await raw.next();
 		raw.socket.send(
 			encodeClientMessage({ type: 'syncStep1', docId: id, stateVector: await a.store.stateVector(id) })
