@@ -7,7 +7,7 @@
  */
 
 export interface FairJob {
-	/** Who the job is for; jobs of one source run in the order queued. */
+	/** Who the job is for; jobs of one source run in the order queued, unless `take` is told to skip some. */
 	source: string;
 	bytes: number;
 	/** Runs in a batch of its own. */
@@ -24,6 +24,8 @@ const HALF_LIFE_MS = 1000;
 const FIRST_ESTIMATE_MS = 20;
 /** Weight of the newest job in a source's estimate. */
 const ESTIMATE_WEIGHT = 0.3;
+/** How many of a source's queued jobs `take` looks through for one `accept` accepts. */
+const ACCEPT_SCAN = 64;
 /** Sources idle this long are forgotten. */
 const FORGET_AFTER_MS = 60_000;
 
@@ -69,7 +71,8 @@ export class FairQueue<J extends FairJob> {
 	 * With `maxUsage`, only small jobs of sources that used less than that lately (ms) are served
 	 * (an express lane for light users while heavy ones keep the other workers busy): a source whose
 	 * usage has faded would otherwise get a huge job into the lane meant to stay free. With `accept`,
-	 * only sources whose next job it accepts are served (jobs put back by `unshift` go first anyway).
+	 * a source is served the first of its next 64 jobs that `accept` accepts, ahead of those it does
+	 * not (jobs put back by `unshift` go first anyway).
 	 */
 	take(
 		maxJobs: number,
@@ -113,17 +116,31 @@ export class FairQueue<J extends FairJob> {
 			source.at = now;
 			active.push(source);
 		}
+		// With `accept`, each source's first job it accepts among its next few (found once per take:
+		// what `accept` says of a job does not change while taking).
+		const picks = new Map<Source<J>, number>();
+		const pick = (source: Source<J>): number => {
+			if (!accept) return 0;
+			let at = picks.get(source) ?? 0;
+			const end = Math.min(source.jobs.length, ACCEPT_SCAN);
+			while (at < end && !accept(source.jobs[at] as J)) at++;
+			picks.set(source, at);
+			return at < end ? at : -1;
+		};
 		for (;;) {
 			let best: Source<J> | null = null;
+			let bestAt = 0;
 			for (const source of active) {
-				const next = source.jobs[0];
-				if (!next || source.usage >= maxUsage || (express && !next.small)) continue;
-				if (accept && !accept(next)) continue;
-				if (!best || source.usage < best.usage) best = source;
+				if (source.usage >= maxUsage || (best && source.usage >= best.usage)) continue;
+				const at = pick(source);
+				const next = at < 0 ? undefined : source.jobs[at];
+				if (!next || (express && !next.small)) continue;
+				best = source;
+				bestAt = at;
 			}
-			const job = best?.jobs[0];
+			const job = best?.jobs[bestAt];
 			if (!best || !job || !fits(job)) break;
-			best.jobs.shift();
+			best.jobs.splice(bestAt, 1);
 			best.usage += best.estimate;
 			add(job, best.estimate);
 			if (job.solo) break;

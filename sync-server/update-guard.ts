@@ -366,14 +366,15 @@ class WorkerUpdateGuard implements UpdateGuard {
 	}
 
 	/**
-	 * Whether the document of `job` is kept decoded by another worker than `slot`'s that is free now
-	 * and may take the job: then it is left to that one. A busy worker's documents go to whoever is
-	 * free, so no job waits for its worker.
+	 * Whether the document of `job` is kept decoded by another worker than `slot`'s that may take the
+	 * job: then it is left to that one, even while it is busy, since decoding a contact afresh costs
+	 * more than applying an edit. A worker that finds no job of its own takes such jobs all the same
+	 * (the 'any' round of `#pump`), so a job waits for its worker only while the others have work too.
 	 */
 	#heldElsewhere(job: Job, slot: Slot): boolean {
 		const key = job.message.key;
 		const home = key === undefined ? undefined : this.#homes.get(key)?.slot;
-		if (!home || home === slot || home.retired || !home.ready || home.batch) return false;
+		if (!home || home === slot || home.retired || !home.ready) return false;
 		return !this.#isExpressLane(home) || (job.small && this.#queue.usage(job.source) < LIGHT_USAGE_MS);
 	}
 

@@ -79,14 +79,20 @@ describe('FairQueue', () => {
 		expect(names(queue.take(64, 1e9, 1e9))).toEqual(['huge', 'f2']);
 	});
 
-	it('serves only the sources whose next job a batch accepts', () => {
+	it('serves each source the first of its next jobs a batch accepts, the others staying queued', () => {
 		const { queue } = queueAt();
 		for (const name of ['a1', 'a2']) queue.push(job('a', name));
 		for (const name of ['b1', 'b2']) queue.push(job('b', name));
 		queue.push(job('c', 'c1'));
 		const accept = (j: TestJob) => j.name !== 'b1' && j.name !== 'a2';
-		expect(names(queue.take(64, 1e9, 1e9, undefined, accept))).toEqual(['a1', 'c1']);
-		expect(names(queue.take(64, 1e9, 1e9))).toEqual(['b1', 'a2', 'b2']);
+		expect(names(queue.take(64, 1e9, 1e9, undefined, accept))).toEqual(['a1', 'b2', 'c1']);
+		expect(names(queue.take(64, 1e9, 1e9))).toEqual(['a2', 'b1']);
+		// Only the next 64 jobs of a source are looked through.
+		for (let i = 0; i < 64; i++) queue.push(job('d', `d${i}`));
+		queue.push(job('d', 'wanted'));
+		expect(queue.take(64, 1e9, 1e9, undefined, (j) => j.name === 'wanted')).toEqual([]);
+		expect(names(queue.take(1, 1e9, 1e9))).toEqual(['d0']);
+		expect(names(queue.take(64, 1e9, 1e9, undefined, (j) => j.name === 'wanted'))).toEqual(['wanted']);
 	});
 
 	it('ends a batch at the job count, the bytes, the expected time, or a job that runs alone', () => {

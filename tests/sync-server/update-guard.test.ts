@@ -304,6 +304,40 @@ describe('update guard: documents stay with their worker', () => {
 			await guard.close();
 		}
 	});
+	it('leaves a document to its busy worker while the free one has documents of its own', async () => {
+		const guard = createUpdateGuard({ workers: 2, workerUrl: THREAD_REPORTING_WORKER });
+		try {
+			await guard.ready();
+			const docs = ['a', 'b'].map(() => new Y.Doc());
+			const edit = async (i: number, value: string) => {
+				const doc = docs[i] as Y.Doc;
+				const before = Y.encodeStateVector(doc);
+				doc.getMap('fields').set('notes', value);
+				const result = await guard.apply(null, Y.encodeStateAsUpdate(doc, before), {
+					key: `ws\0doc-${i}`,
+					source: 'device'
+				});
+				if (!result.ok) throw new Error(result.reason);
+				const { thread, ran } = result as unknown as { thread: number; ran: number };
+				return { doc: i, thread, ran };
+			};
+			// One document on each worker.
+			const [a, b] = await Promise.all([edit(0, 'a'), edit(1, 'b')]);
+			expect(a?.thread).not.toBe(b?.thread);
+			// b's worker gets a long job (the test worker takes 300 ms on an update over 1 KB); meanwhile
+			// edits of both documents queue up, alternating.
+			const burst = [edit(1, 'x'.repeat(2000))];
+			for (let k = 0; k < 8; k++) burst.push(edit(0, `a${k}`), edit(1, `b${k}`));
+			const onA = (await Promise.all(burst))
+				.filter((run) => run.thread === a?.thread)
+				.sort((x, y) => x.ran - y.ran)
+				.map((run) => run.doc);
+			// a's worker runs a's edits first; b's only once it has none left (then it does not sit idle).
+			expect(onA.slice(0, 8)).toEqual(Array(8).fill(0));
+		} finally {
+			await guard.close();
+		}
+	});
 });
 
 describe('update guard: no job waits for its worker', () => {
