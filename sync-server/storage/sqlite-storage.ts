@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { SqliteWriter } from './sqlite-writer';
 import { WORKSPACE_DEFAULTS, type AccessInfo, type WorkspaceDefault } from '../../src/lib/domain/access';
 import {
 	EMPTY_ENTRIES,
@@ -478,15 +479,7 @@ function prepareTransactions(db: Db, s: Statements) {
 		>();
 		const records = inputs.map((input): LogRecord => {
 			const seq = (heads.get(input.workspaceId) ?? s.head.get(input.workspaceId)?.head ?? 0) + 1;
-			const {
-				state: _state,
-				access: _access,
-				parentId: _parentId,
-				references: _refs,
-				baseState: _base,
-				...fields
-			} = input;
-			const record: LogRecord = { ...fields, seq, kind: 'update' };
+			const record = appendedRecord(input, seq);
 			if (s.insertLog.run(record).changes === 0) {
 				return toLog(s.logByPushId.get(input.workspaceId, input.pushId) as LogRow);
 			}
@@ -574,8 +567,25 @@ function prepareTransactions(db: Db, s: Statements) {
 	};
 }
 
-/** Opens (creating when missing) the SQLite file at `file` and brings its schema up to date. */
-export function openSqliteStorage(file: string): Storage {
+/** The log record an append of `input` writes at `seq`. */
+function appendedRecord(input: AppendInput, seq: number): LogRecord {
+	const {
+		state: _state,
+		access: _access,
+		parentId: _parentId,
+		references: _refs,
+		baseState: _base,
+		...fields
+	} = input;
+	return { ...fields, seq, kind: 'update' };
+}
+
+/**
+ * Opens (creating when missing) the SQLite file at `file` and brings its schema up to date. Writes
+ * run in a thread of their own (see sqlite-writer.ts); `writes: 'here'` runs them on this thread,
+ * as does an in-memory database, which no other connection can see.
+ */
+export function openSqliteStorage(file: string, options: { writes?: 'thread' | 'here' } = {}): Storage {
 	if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
 	const db = new Database(file);
 	try {
@@ -585,7 +595,16 @@ export function openSqliteStorage(file: string): Storage {
 		db.close();
 		throw error;
 	}
-	return sqliteStorage(db);
+	const storage = sqliteStorage(db);
+	if (file === ':memory:' || options.writes === 'here') return storage;
+	const writer = new SqliteWriter(file, appendedRecord);
+	writer.writeFor(storage);
+	const closeHere = storage.close;
+	storage.close = async () => {
+		await writer.close();
+		await closeHere();
+	};
+	return storage;
 }
 
 /**

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage, SCHEMA_VERSION } from '../../sync-server/storage/sqlite-storage';
+import { SqliteWriter } from '../../sync-server/storage/sqlite-writer';
+import type { Storage } from '../../sync-server/storage/storage';
 import { describeStorage, user, workspace } from './storage-suite';
 
 let dir: string;
@@ -181,5 +183,66 @@ describe('SQLite file', () => {
 		const storage = openSqliteStorage(freshFile());
 		await storage.close();
 		await expect(storage.close()).resolves.toBeUndefined();
+	});
+});
+
+describe('SQLite writer thread', () => {
+	it('writes while another connection holds the write lock, without stopping this thread', async () => {
+		const file = freshFile();
+		const storage = openSqliteStorage(file);
+		const other = new Database(file);
+		try {
+			await storage.createWorkspace(workspace(1));
+			other.exec('BEGIN IMMEDIATE');
+			const write = storage.createUser(user(1));
+			// The write waits for the lock in its own thread: this one goes on, and reads.
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(await storage.userCount()).toBe(0);
+			other.exec('COMMIT');
+			await write;
+			expect((await storage.userByEmail(user(1).email))?.id).toBe(user(1).id);
+		} finally {
+			other.close();
+			await storage.close();
+		}
+	});
+
+	it("rejects a write with the database's own error and goes on with the next", async () => {
+		const storage = openSqliteStorage(freshFile());
+		try {
+			await storage.createUser(user(1));
+			await expect(storage.createUser(user(2, { email: user(1).email }))).rejects.toThrow(/UNIQUE/);
+			await storage.createUser(user(3));
+			expect(await storage.userCount()).toBe(2);
+		} finally {
+			await storage.close();
+		}
+	});
+
+	it('finishes the writes called before closing, and refuses writes after', async () => {
+		const file = freshFile();
+		const storage = openSqliteStorage(file);
+		const writes = Array.from({ length: 20 }, (_, i) => storage.createUser(user(i + 1)));
+		await storage.close();
+		await Promise.all(writes);
+		await expect(storage.createUser(user(99))).rejects.toThrow(/closed/);
+		expect(inspect(file, (db) => db.prepare('SELECT COUNT(*) AS n FROM users').get())).toEqual({ n: 20 });
+	});
+
+	it('fails the waiting writes with the reason when the writer cannot start, and tries again with the next', async () => {
+		// A regular file where the database's folder should be: the writer thread cannot open it.
+		const blocker = path.join(dir, 'not-a-folder');
+		await writeFile(blocker, '');
+		const writer = new SqliteWriter(path.join(blocker, 'kontor.sqlite'), () => {
+			throw new Error('no append here');
+		});
+		const storage = {} as Storage;
+		writer.writeFor(storage);
+		try {
+			await expect(storage.createUser(user(1))).rejects.toThrow(/database writer failed: .*not-a-folder/);
+			await expect(storage.createUser(user(2))).rejects.toThrow(/database writer failed: .*not-a-folder/);
+		} finally {
+			await writer.close();
+		}
 	});
 });
