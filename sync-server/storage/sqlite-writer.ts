@@ -80,7 +80,8 @@ export class SqliteWriter {
 	writeFor(storage: Storage): void {
 		const methods = storage as unknown as Record<WriteMethod, (...args: unknown[]) => Promise<unknown>>;
 		for (const method of WRITE_METHODS) methods[method] = (...args) => this.#call(method, args);
-		storage.append = (input) =>
+		// SQLite serves one instance and does not check the base state (see AppendInput): not sent.
+		storage.append = ({ baseState: _base, ...input }) =>
 			this.#call('append', [input], (seq) => this.#record(input, seq)) as Promise<LogRecord>;
 	}
 
