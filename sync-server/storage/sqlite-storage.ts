@@ -599,6 +599,8 @@ export function openSqliteStorage(file: string, options: { writes?: 'thread' | '
 	if (file === ':memory:' || options.writes === 'here') return storage;
 	const writer = new SqliteWriter(file, appendedRecord);
 	writer.writeFor(storage);
+	// Reads only from here on: a write that does not go through the writer fails at once.
+	db.pragma('query_only = ON');
 	const closeHere = storage.close;
 	storage.close = async () => {
 		await writer.close();
