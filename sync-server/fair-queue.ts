@@ -116,8 +116,8 @@ export class FairQueue<J extends FairJob> {
 			source.at = now;
 			active.push(source);
 		}
-		// With `accept`, each source's first job it accepts among its next few (found once per take:
-		// what `accept` says of a job does not change while taking).
+		// With `accept`, each source's first job it accepts among its next few, looked for once per
+		// take: a job it refused is not asked about again in this take.
 		const picks = new Map<Source<J>, number>();
 		const pick = (source: Source<J>): number => {
 			if (!accept) return 0;

@@ -35,6 +35,11 @@ export interface GuardOptions {
 	 * substitute a worker that misbehaves on purpose.
 	 */
 	workerUrl?: URL;
+	/**
+	 * How long a job may wait for the busy worker that keeps its document decoded (ms, default
+	 * 40): only while that worker's batch was expected to take no longer and has not run longer.
+	 */
+	waitForHomeMs?: number;
 }
 
 export type ApplyResult =
@@ -119,6 +124,8 @@ interface Batch {
 	/** Token of the first job; job i has token firstToken + i, and firstToken + jobs.length means done. */
 	firstToken: number;
 	sentAt: number;
+	/** What its jobs are expected to take together (ms, from their sources' recent jobs). */
+	expectedMs: number;
 	jobs: Job[];
 }
 
@@ -146,7 +153,7 @@ type WorkerReply = { ready: true } | { seq: number; outcomes: JobOutcome[]; time
  */
 function own<T extends Uint8Array | null>(bytes: T): T {
 	if (!bytes || bytes.byteLength === bytes.buffer.byteLength) return bytes;
-	return bytes.slice() as T;
+	return new Uint8Array(bytes) as T;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -162,6 +169,7 @@ class WorkerUpdateGuard implements UpdateGuard {
 	readonly #maxUpdateBytes: number;
 	readonly #maxMemoryMb: number;
 	readonly #workerUrl: URL;
+	readonly #waitForHomeMs: number;
 	readonly #slots: (Slot | null)[];
 	readonly #queue = new FairQueue<Job>();
 	/**
@@ -179,6 +187,7 @@ class WorkerUpdateGuard implements UpdateGuard {
 		this.#maxUpdateBytes = options.maxUpdateBytes ?? DEFAULT_MAX_UPDATE_BYTES;
 		this.#maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
 		this.#workerUrl = options.workerUrl ?? new URL('./update-worker.mjs', import.meta.url);
+		this.#waitForHomeMs = options.waitForHomeMs ?? 2 * MAX_BATCH_MS;
 		const workers = Math.max(1, Math.floor(options.workers ?? DEFAULT_WORKERS));
 		// Started up front so the first push does not wait for a worker to load Yjs.
 		this.#slots = Array.from({ length: workers }, () => this.#spawn());
@@ -367,14 +376,18 @@ class WorkerUpdateGuard implements UpdateGuard {
 
 	/**
 	 * Whether the document of `job` is kept decoded by another worker than `slot`'s that may take the
-	 * job: then it is left to that one, even while it is busy, since decoding a contact afresh costs
-	 * more than applying an edit. A worker that finds no job of its own takes such jobs all the same
-	 * (the 'any' round of `#pump`), so a job waits for its worker only while the others have work too.
+	 * job: then it is left to that one, since decoding a contact afresh costs more than applying an
+	 * edit. Also while that worker is busy, as long as its batch is a short one (see waitForHomeMs):
+	 * a job never waits long behind a flood on its worker. A worker that finds no job of its own
+	 * takes such jobs all the same (the 'any' round of `#pump`).
 	 */
 	#heldElsewhere(job: Job, slot: Slot): boolean {
 		const key = job.message.key;
 		const home = key === undefined ? undefined : this.#homes.get(key)?.slot;
 		if (!home || home === slot || home.retired || !home.ready) return false;
+		const busy = home.batch;
+		if (busy && (busy.expectedMs > this.#waitForHomeMs || Date.now() - busy.sentAt >= this.#waitForHomeMs))
+			return false;
 		return !this.#isExpressLane(home) || (job.small && this.#queue.usage(job.source) < LIGHT_USAGE_MS);
 	}
 
@@ -408,7 +421,13 @@ class WorkerUpdateGuard implements UpdateGuard {
 			if (this.#homes.size > MAX_HOMES) this.#homes.delete(this.#homes.keys().next().value as string);
 			return held ? { ...message, state: null, held: true } : message;
 		});
-		const batch: Batch = { seq: ++this.#seq, firstToken: this.#nextToken, sentAt: Date.now(), jobs };
+		const batch: Batch = {
+			seq: ++this.#seq,
+			firstToken: this.#nextToken,
+			sentAt: Date.now(),
+			expectedMs: jobs.reduce((sum, job) => sum + (job.estimate ?? 0), 0),
+			jobs
+		};
 		// One token more than jobs: the "done" marker of this batch is never a job token of the next one.
 		this.#nextToken += jobs.length + 1;
 		slot.batch = batch;

@@ -305,17 +305,22 @@ describe('update guard: documents stay with their worker', () => {
 		}
 	});
 	it('leaves a document to its busy worker while the free one has documents of its own', async () => {
-		const guard = createUpdateGuard({ workers: 2, workerUrl: THREAD_REPORTING_WORKER });
+		// However long the busy worker's batch runs, here: the order must not depend on the machine's speed.
+		const guard = createUpdateGuard({
+			workers: 2,
+			workerUrl: THREAD_REPORTING_WORKER,
+			waitForHomeMs: 60_000
+		});
 		try {
 			await guard.ready();
 			const docs = ['a', 'b'].map(() => new Y.Doc());
-			const edit = async (i: number, value: string) => {
+			const edit = async (i: number, value: string, source = 'device') => {
 				const doc = docs[i] as Y.Doc;
 				const before = Y.encodeStateVector(doc);
 				doc.getMap('fields').set('notes', value);
 				const result = await guard.apply(null, Y.encodeStateAsUpdate(doc, before), {
 					key: `ws\0doc-${i}`,
-					source: 'device'
+					source
 				});
 				if (!result.ok) throw new Error(result.reason);
 				const { thread, ran } = result as unknown as { thread: number; ran: number };
@@ -324,9 +329,9 @@ describe('update guard: documents stay with their worker', () => {
 			// One document on each worker.
 			const [a, b] = await Promise.all([edit(0, 'a'), edit(1, 'b')]);
 			expect(a?.thread).not.toBe(b?.thread);
-			// b's worker gets a long job (the test worker takes 300 ms on an update over 1 KB); meanwhile
-			// edits of both documents queue up, alternating.
-			const burst = [edit(1, 'x'.repeat(2000))];
+			// b's worker gets a long job (the test worker takes 300 ms on a 2 KB update), of another
+			// sender; meanwhile edits of both documents queue up, alternating.
+			const burst = [edit(1, 'x'.repeat(2000), 'other')];
 			for (let k = 0; k < 8; k++) burst.push(edit(0, `a${k}`), edit(1, `b${k}`));
 			const onA = (await Promise.all(burst))
 				.filter((run) => run.thread === a?.thread)
@@ -341,6 +346,44 @@ describe('update guard: documents stay with their worker', () => {
 });
 
 describe('update guard: no job waits for its worker', () => {
+	it("runs a light user's edit on the express lane while its document's worker is busy with a long job", async () => {
+		const guard = createUpdateGuard({ workers: 2, workerUrl: THREAD_REPORTING_WORKER });
+		try {
+			await guard.ready();
+			const { order, run } = finishingOrder();
+			// The test worker takes 300 ms on an update of 1–16 KB and a second on one of 100 KB.
+			const withNotes = (length: number): Uint8Array => {
+				const doc = new Y.Doc();
+				doc.getText('notes').insert(0, 'x'.repeat(length));
+				return Y.encodeStateAsUpdate(doc);
+			};
+			// A small contact kept by the general worker: it takes it while the express lane is busy.
+			const busyLane = guard.apply(null, withNotes(2000), { key: 'ws\0busy', source: 'warm-up' });
+			const contact = new Y.Doc();
+			contact.getMap('fields').set('city', 'Bonn');
+			const kept = await guard.apply(null, Y.encodeStateAsUpdate(contact), { key: 'ws\0k', source: 'setup' });
+			if (!kept.ok) throw new Error(kept.reason);
+			await busyLane;
+			// The general worker gets a long job, the express lane light users' edits of 300 ms each.
+			const flood = run('flood', guard.apply(null, withNotes(150_000), { key: 'ws\0z', source: 'flood' }));
+			const first = run('light 0', guard.apply(null, withNotes(2000), { key: 'ws\0x0', source: 'light 0' }));
+			const before = Y.encodeStateVector(contact);
+			contact.getMap('fields').set('city', 'Köln');
+			const edit = run(
+				'edit',
+				guard.apply(kept.state, Y.encodeStateAsUpdate(contact, before), { key: 'ws\0k', source: 'editor' })
+			);
+			const others = [1, 2, 3].map((i) =>
+				run(`light ${i}`, guard.apply(null, withNotes(2000), { key: `ws\0x${i}`, source: `light ${i}` }))
+			);
+			await Promise.all([flood, first, edit, ...others]);
+			// Waiting for the worker that keeps the contact would answer the edit after the long job.
+			expect(order.indexOf('edit')).toBeLessThan(order.indexOf('flood'));
+		} finally {
+			await guard.close();
+		}
+	});
+
 	it('runs a large edit of a document the express lane keeps on the other worker, between a flood', async () => {
 		const guard = createUpdateGuard({ workers: 2 });
 		try {
