@@ -1,7 +1,7 @@
 /**
- * The default `Storage`: one SQLite file through better-sqlite3. better-sqlite3 is synchronous, so
- * each method runs to completion before the next starts; the async signatures exist for the
- * PostgreSQL implementation that shares the interface.
+ * The default `Storage`: one SQLite file through better-sqlite3. better-sqlite3 is synchronous: the
+ * reads run to completion on the calling thread, and the writes do so in the writer thread (see
+ * sqlite-writer.ts), one after another.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';

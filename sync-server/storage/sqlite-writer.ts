@@ -5,7 +5,8 @@
  * A commit waits for the disk (`synchronous = FULL`) and writes every page a push touched to the
  * WAL: in the sync benchmark that was over a third of the main thread, time in which no device was
  * answered. In the writer thread the main thread goes on meanwhile, and the pushes arriving while a
- * commit runs go into the next one. Writes run in the order they were called, and a write's promise
+ * commit runs go into the next one. Writes start in the order they were called (appends commit
+ * together at the end of the writer's turn, as they did on the main thread), and a write's promise
  * resolves once it is committed, so a read after it sees it.
  */
 import { Worker, type MessagePort } from 'node:worker_threads';
@@ -58,6 +59,11 @@ interface Pending {
 
 const ENTRY = new URL('./sqlite-writer-thread.mjs', import.meta.url);
 
+/** `bytes` with a buffer of their own (a copy of a view; `slice` of a Buffer would be a view again). */
+function whole(bytes: Uint8Array): Uint8Array {
+	return bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+}
+
 /** The main thread's side: hands writes to the writer thread, started on the first write. */
 export class SqliteWriter {
 	readonly #file: string;
@@ -67,7 +73,7 @@ export class SqliteWriter {
 	readonly #pending = new Map<number, Pending>();
 	#calls: Call[] = [];
 	#nextId = 0;
-	#closed = false;
+	#closing: Promise<void> | null = null;
 	#drained: (() => void) | null = null;
 
 	/** `record`: the log record an append of `input` at `seq` wrote (as the storage builds it). */
@@ -81,24 +87,35 @@ export class SqliteWriter {
 		const methods = storage as unknown as Record<WriteMethod, (...args: unknown[]) => Promise<unknown>>;
 		for (const method of WRITE_METHODS) methods[method] = (...args) => this.#call(method, args);
 		// SQLite serves one instance and does not check the base state (see AppendInput): not sent.
+		// A view (an update inside its WebSocket frame) would be copied with its whole buffer.
 		storage.append = ({ baseState: _base, ...input }) =>
-			this.#call('append', [input], (seq) => this.#record(input, seq)) as Promise<LogRecord>;
+			this.#call(
+				'append',
+				[{ ...input, update: whole(input.update), entries: whole(input.entries) }],
+				(seq) => this.#record(input, seq)
+			) as Promise<LogRecord>;
 	}
 
 	/** Waits for every write called so far, then stops the thread (which closes its connection). */
-	async close(): Promise<void> {
-		this.#closed = true;
+	close(): Promise<void> {
+		this.#closing ??= this.#close();
+		return this.#closing;
+	}
+
+	async #close(): Promise<void> {
 		if (this.#pending.size > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
 		const worker = this.#worker;
 		if (!worker) return;
 		this.#worker = null;
+		// Referenced until it has gone, so the process does not end halfway through closing.
+		worker.ref();
 		const exited = new Promise((resolve) => worker.once('exit', resolve));
 		worker.postMessage({ close: true } satisfies ToWriter);
 		await exited;
 	}
 
 	#call(method: WriteMethod, args: unknown[], record?: (seq: number) => LogRecord): Promise<unknown> {
-		if (this.#closed) return Promise.reject(new Error('the storage is closed'));
+		if (this.#closing) return Promise.reject(new Error('the storage is closed'));
 		return new Promise((resolve, reject) => {
 			const id = ++this.#nextId;
 			this.#pending.set(id, { resolve, reject, ...(record ? { record } : {}) });
@@ -113,12 +130,18 @@ export class SqliteWriter {
 		const calls = this.#calls;
 		this.#calls = [];
 		if (calls.length === 0) return;
-		this.#worker ??= this.#start();
 		try {
+			this.#worker ??= this.#start();
 			this.#worker.postMessage({ calls } satisfies ToWriter);
-		} catch (error) {
-			// Arguments that cannot be copied to the thread (not plain data): those writes fail.
-			this.#settle(calls.map(({ id }) => ({ id, error: { name: 'Error', message: String(error) } })));
+		} catch {
+			// Something that cannot be copied to the thread (not plain data) fails its own write only.
+			for (const call of calls) {
+				try {
+					this.#worker?.postMessage({ calls: [call] } satisfies ToWriter);
+				} catch (error) {
+					this.#settle([{ id: call.id, error: { name: 'Error', message: String(error) } }]);
+				}
+			}
 		}
 	}
 
@@ -130,11 +153,14 @@ export class SqliteWriter {
 		worker.on('error', (error) => (failure = error));
 		worker.on('exit', () => {
 			if (this.#worker === worker) this.#worker = null;
-			// Stopped before answering (it failed, or could not start): what it still had fails. A
+			// Stopped before answering (it failed, or could not start): what was sent to it fails. A
 			// write that failed so may or may not have committed; a push is acknowledged only once it
-			// has, and a device sends an unacknowledged push again, which is then logged once.
+			// has, and a device sends an unacknowledged push again, which is then logged once. Writes
+			// not sent yet go to the next writer.
 			const reason = failure?.message ?? 'it stopped';
+			const unsent = new Set(this.#calls.map((call) => call.id));
 			for (const [id, pending] of this.#pending) {
+				if (unsent.has(id)) continue;
 				this.#pending.delete(id);
 				pending.reject(new Error(`the database writer failed: ${reason}`));
 			}

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage, SCHEMA_VERSION } from '../../sync-server/storage/sqlite-storage';
 import { SqliteWriter } from '../../sync-server/storage/sqlite-writer';
-import type { Storage } from '../../sync-server/storage/storage';
+import type { Storage, User } from '../../sync-server/storage/storage';
 import { describeStorage, user, workspace } from './storage-suite';
 
 let dir: string;
@@ -223,10 +223,27 @@ describe('SQLite writer thread', () => {
 		const file = freshFile();
 		const storage = openSqliteStorage(file);
 		const writes = Array.from({ length: 20 }, (_, i) => storage.createUser(user(i + 1)));
-		await storage.close();
+		// Closed twice at once: both wait for the writes.
+		await Promise.all([storage.close(), storage.close()]);
 		await Promise.all(writes);
 		await expect(storage.createUser(user(99))).rejects.toThrow(/closed/);
 		expect(inspect(file, (db) => db.prepare('SELECT COUNT(*) AS n FROM users').get())).toEqual({ n: 20 });
+	});
+
+	it('fails a write whose data cannot reach the writer thread, and only that one', async () => {
+		const storage = openSqliteStorage(freshFile());
+		try {
+			const notData = { ...user(1), greet: () => 'hello' } as unknown as User;
+			const [bad, good] = await Promise.allSettled([
+				storage.createUser(notData),
+				storage.createUser(user(2))
+			]);
+			expect(bad.status).toBe('rejected');
+			expect(good.status).toBe('fulfilled');
+			expect(await storage.userCount()).toBe(1);
+		} finally {
+			await storage.close();
+		}
 	});
 
 	it('fails the waiting writes with the reason when the writer cannot start, and tries again with the next', async () => {
