@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { AccessInfo } from '../../src/lib/domain/access';
 import { logPayload } from './postgres-notify';
 import {
+	appendedRecord,
 	EMPTY_ENTRIES,
 	EMPTY_UPDATE,
 	type AppendInput,
@@ -188,15 +189,7 @@ export async function appendAll(
 		const seen = known.get(input.pushId);
 		if (seen) return seen;
 		head++;
-		const {
-			state: _state,
-			access: _access,
-			parentId: _parentId,
-			references: _refs,
-			baseState: _base,
-			...fields
-		} = input;
-		const record: LogRecord = { ...fields, seq: head, kind: 'update' };
+		const record = appendedRecord(input, head);
 		known.set(input.pushId, record);
 		fresh.push(record);
 		const doc = states.get(input.docId) ?? { first: input, last: input, references: undefined };

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { SqliteWriter } from './sqlite-writer';
 import { WORKSPACE_DEFAULTS, type AccessInfo, type WorkspaceDefault } from '../../src/lib/domain/access';
 import {
+	appendedRecord,
 	EMPTY_ENTRIES,
 	EMPTY_UPDATE,
 	type AppendInput,
@@ -565,19 +566,6 @@ function prepareTransactions(db: Db, s: Statements) {
 		}),
 		insertUser
 	};
-}
-
-/** The log record an append of `input` writes at `seq`. */
-function appendedRecord(input: AppendInput, seq: number): LogRecord {
-	const {
-		state: _state,
-		access: _access,
-		parentId: _parentId,
-		references: _refs,
-		baseState: _base,
-		...fields
-	} = input;
-	return { ...fields, seq, kind: 'update' };
 }
 
 /**

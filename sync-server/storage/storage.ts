@@ -216,6 +216,19 @@ export function serverLogRecord(input: ServerRecordInput, seq: number, kind: 'ac
 	};
 }
 
+/** The log record an append of `input` writes at `seq`. Both storages write it the same way. */
+export function appendedRecord(input: AppendInput, seq: number): LogRecord {
+	const {
+		state: _state,
+		access: _access,
+		parentId: _parentId,
+		references: _refs,
+		baseState: _base,
+		...fields
+	} = input;
+	return { ...fields, seq, kind: 'update' };
+}
+
 export interface Storage {
 	// ---- accounts ----
 	userCount(): Promise<number>;
