@@ -273,32 +273,45 @@ describe('update guard: the express lane', () => {
 	});
 });
 
+/**
+ * Edits of documents `ws\0doc-<i>` (their notes) through a guard running the thread-reporting
+ * worker: which thread ran each and as its how-manieth job. With `keepState`, an edit brings the
+ * state the previous edit of its document was answered.
+ */
+function documentEditor(guard: UpdateGuard, { keepState }: { keepState: boolean }) {
+	const docs = new Map<number, Y.Doc>();
+	const states = new Map<number, Uint8Array>();
+	return async (i: number, value: string | number, source = 'device') => {
+		let doc = docs.get(i);
+		if (!doc) docs.set(i, (doc = new Y.Doc()));
+		const before = Y.encodeStateVector(doc);
+		doc.getMap('fields').set('notes', value);
+		const state = keepState ? (states.get(i) ?? null) : null;
+		const result = await guard.apply(state, Y.encodeStateAsUpdate(doc, before), {
+			key: `ws\0doc-${i}`,
+			source
+		});
+		if (!result.ok) throw new Error(result.reason);
+		if (keepState) states.set(i, result.state);
+		const { thread, ran } = result as unknown as { thread: number; ran: number };
+		return { doc: i, thread, ran };
+	};
+}
+
 describe('update guard: documents stay with their worker', () => {
 	it('sends a job to the worker that last worked on its document, while that worker is free', async () => {
 		const guard = createUpdateGuard({ workers: 2, workerUrl: THREAD_REPORTING_WORKER });
 		try {
 			await guard.ready();
-			const docs = ['a', 'b'].map(() => new Y.Doc());
-			const states: (Uint8Array | null)[] = [null, null];
-			const edit = async (i: number, value: number): Promise<number> => {
-				const doc = docs[i] as Y.Doc;
-				const before = Y.encodeStateVector(doc);
-				doc.getMap('fields').set('n', value);
-				const result = await guard.apply(states[i] ?? null, Y.encodeStateAsUpdate(doc, before), {
-					key: `ws\0doc-${i}`,
-					source: 'device'
-				});
-				if (!result.ok) throw new Error(result.reason);
-				states[i] = result.state;
-				return (result as unknown as { thread: number }).thread;
-			};
+			const edit = documentEditor(guard, { keepState: true });
+			const threadOf = async (i: number, value: number) => (await edit(i, value)).thread;
 			// Sent together, the second while the first worker is busy: one document on each worker.
-			const [first, second] = await Promise.all([edit(0, 0), edit(1, 0)]);
+			const [first, second] = await Promise.all([threadOf(0, 0), threadOf(1, 0)]);
 			expect(first).not.toBe(second);
 			// One at a time, both workers free: each goes where its document is decoded already.
 			for (let round = 1; round <= 3; round++) {
-				expect(await edit(1, round)).toBe(second);
-				expect(await edit(0, round)).toBe(first);
+				expect(await threadOf(1, round)).toBe(second);
+				expect(await threadOf(0, round)).toBe(first);
 			}
 		} finally {
 			await guard.close();
@@ -313,19 +326,8 @@ describe('update guard: documents stay with their worker', () => {
 		});
 		try {
 			await guard.ready();
-			const docs = ['a', 'b'].map(() => new Y.Doc());
-			const edit = async (i: number, value: string, source = 'device') => {
-				const doc = docs[i] as Y.Doc;
-				const before = Y.encodeStateVector(doc);
-				doc.getMap('fields').set('notes', value);
-				const result = await guard.apply(null, Y.encodeStateAsUpdate(doc, before), {
-					key: `ws\0doc-${i}`,
-					source
-				});
-				if (!result.ok) throw new Error(result.reason);
-				const { thread, ran } = result as unknown as { thread: number; ran: number };
-				return { doc: i, thread, ran };
-			};
+			// Several edits of a document at once: each brings no state (the update alone will do).
+			const edit = documentEditor(guard, { keepState: false });
 			// One document on each worker.
 			const [a, b] = await Promise.all([edit(0, 'a'), edit(1, 'b')]);
 			expect(a?.thread).not.toBe(b?.thread);
