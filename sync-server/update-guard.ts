@@ -15,6 +15,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { FairQueue, type FairJob } from './fair-queue';
+import { ownBytes } from './own-bytes';
 import { CACHE_MAX_STATE_BYTES, type JobOutcome, type UpdateJob } from './update-jobs.mjs';
 import { checkStateVectorStructure, DEFAULT_MAX_UPDATE_BYTES, inspectUpdate } from './update-structure';
 import type { DocReference } from './storage/storage';
@@ -147,15 +148,6 @@ interface Slot {
 /** `times`: how long each job ran in the worker (ms). */
 type WorkerReply = { ready: true } | { seq: number; outcomes: JobOutcome[]; times?: number[] };
 
-/**
- * The bytes in a buffer of their own. Posting a view to a worker copies the whole buffer it views,
- * and a received update is a view into the socket's read buffer (up to 64 KB for a 200-byte push).
- */
-function own<T extends Uint8Array | null>(bytes: T): T {
-	if (!bytes || bytes.byteLength === bytes.buffer.byteLength) return bytes;
-	return new Uint8Array(bytes) as T;
-}
-
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 	return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
 }
@@ -204,8 +196,8 @@ class WorkerUpdateGuard implements UpdateGuard {
 			this.#enqueue({
 				message: {
 					kind: 'apply',
-					state: own(state),
-					update: own(update),
+					state: ownBytes(state),
+					update: ownBytes(update),
 					...(key === undefined ? {} : { key })
 				},
 				source,
@@ -233,8 +225,8 @@ class WorkerUpdateGuard implements UpdateGuard {
 			this.#enqueue({
 				message: {
 					kind: 'diff',
-					state: own(state),
-					stateVector: own(stateVector),
+					state: ownBytes(state),
+					stateVector: ownBytes(stateVector),
 					...(key === undefined ? {} : { key })
 				},
 				source,

@@ -10,6 +10,7 @@
  * resolves once it is committed, so a read after it sees it.
  */
 import { Worker, type MessagePort } from 'node:worker_threads';
+import { ownBytes } from '../own-bytes';
 import type { AppendInput, LogRecord, Storage } from './storage';
 
 /** The storage's methods that write: the writer thread runs them. */
@@ -59,11 +60,6 @@ interface Pending {
 
 const ENTRY = new URL('./sqlite-writer-thread.mjs', import.meta.url);
 
-/** `bytes` with a buffer of their own (a copy of a view; `slice` of a Buffer would be a view again). */
-function whole(bytes: Uint8Array): Uint8Array {
-	return bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
-}
-
 /** The main thread's side: hands writes to the writer thread, started on the first write. */
 export class SqliteWriter {
 	readonly #file: string;
@@ -87,11 +83,10 @@ export class SqliteWriter {
 		const methods = storage as unknown as Record<WriteMethod, (...args: unknown[]) => Promise<unknown>>;
 		for (const method of WRITE_METHODS) methods[method] = (...args) => this.#call(method, args);
 		// SQLite serves one instance and does not check the base state (see AppendInput): not sent.
-		// A view (an update inside its WebSocket frame) would be copied with its whole buffer.
 		storage.append = ({ baseState: _base, ...input }) =>
 			this.#call(
 				'append',
-				[{ ...input, update: whole(input.update), entries: whole(input.entries) }],
+				[{ ...input, update: ownBytes(input.update), entries: ownBytes(input.entries) }],
 				(seq) => this.#record(input, seq)
 			) as Promise<LogRecord>;
 	}
