@@ -72,9 +72,14 @@ export interface UpdateGuard {
 	 * Merges `update` into `state` (null: an empty document). `state` in the result is compact
 	 * (`encodeStateAsUpdate` of a document holding both); `changed` says whether the update added
 	 * anything. Updates that reference parts not seen yet are kept in the state, as y-protocols does.
-	 * Rejects only when the guard is closed or its worker cannot start.
+	 * Several updates are applied in order as one job, the state encoded once after the last; one
+	 * that is refused refuses them all. Rejects only when the guard is closed or its worker cannot start.
 	 */
-	apply(state: Uint8Array | null, update: Uint8Array, job?: JobOptions): Promise<ApplyResult>;
+	apply(
+		state: Uint8Array | null,
+		update: Uint8Array | readonly Uint8Array[],
+		job?: JobOptions
+	): Promise<ApplyResult>;
 	/** y-protocols sync step 2: what a peer with `stateVector` lacks of `state`, and `state`'s own state vector. */
 	diff(state: Uint8Array | null, stateVector: Uint8Array, job?: JobOptions): Promise<DiffResult>;
 	/** Resolves once every worker has loaded (or failed to): the first jobs then start at once. */
@@ -187,23 +192,30 @@ class WorkerUpdateGuard implements UpdateGuard {
 
 	apply(
 		state: Uint8Array | null,
-		update: Uint8Array,
+		update: Uint8Array | readonly Uint8Array[],
 		{ key, source = '' }: JobOptions = {}
 	): Promise<ApplyResult> {
-		const refused = inspectUpdate(update, this.#maxUpdateBytes);
-		if (refused) return Promise.resolve({ ok: false, reason: refused });
+		const [first, ...more] = update instanceof Uint8Array ? [update] : update;
+		if (!first) return Promise.resolve({ ok: false, reason: 'structure' });
+		let bytes = state?.length ?? 0;
+		for (const each of [first, ...more]) {
+			const refused = inspectUpdate(each, this.#maxUpdateBytes);
+			if (refused) return Promise.resolve({ ok: false, reason: refused });
+			bytes += each.length;
+		}
 		return new Promise((resolve, reject) => {
 			this.#enqueue({
 				message: {
 					kind: 'apply',
 					state: ownBytes(state),
-					update: ownBytes(update),
+					update: ownBytes(first),
+					...(more.length > 0 ? { more: more.map((each) => ownBytes(each)) } : {}),
 					...(key === undefined ? {} : { key })
 				},
 				source,
-				bytes: (state?.length ?? 0) + update.length,
+				bytes,
 				solo: false,
-				small: (state?.length ?? 0) + update.length <= SMALL_JOB_BYTES,
+				small: bytes <= SMALL_JOB_BYTES,
 				settle: (outcome) => {
 					if (!outcome.ok) resolve({ ok: false, reason: 'invalid' });
 					else if ('changed' in outcome) resolve(outcome);

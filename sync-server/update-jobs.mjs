@@ -13,8 +13,9 @@ import * as Y from 'yjs';
 
 /**
  * `held`: the job brings no state (`state` is null); it applies to the state this worker answered
- * for `key` last, which the main thread found to be the document's state.
- * @typedef {{ kind: 'apply', key?: string, state: Uint8Array | null, update: Uint8Array, held?: boolean }
+ * for `key` last, which the main thread found to be the document's state. `more`: updates applied
+ * after `update`, in order, as one job: the state is encoded once, after the last.
+ * @typedef {{ kind: 'apply', key?: string, state: Uint8Array | null, update: Uint8Array, more?: Uint8Array[], held?: boolean }
  *   | { kind: 'diff', key?: string, state: Uint8Array | null, stateVector: Uint8Array }} UpdateJob
  * `missing`: a `held` job whose document this worker no longer keeps; it has to bring the state.
  * @typedef {{ ok: true, state: Uint8Array, changed: boolean, parentId: string | null, references: { kind: string, docId: string }[] }
@@ -152,6 +153,7 @@ export function runUpdateJob(job, documents = cache) {
 	let state;
 	try {
 		Y.applyUpdate(doc, job.update);
+		for (const update of job.more ?? []) Y.applyUpdate(doc, update);
 		state = Y.encodeStateAsUpdate(doc);
 	} catch (error) {
 		doc.destroy();

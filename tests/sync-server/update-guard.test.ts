@@ -159,6 +159,40 @@ describe('update guard: well-behaved updates', () => {
 		expect(complete.ok && notesOf(complete.state)).toBe('first second');
 	});
 
+	it('applies several updates in order as one job, as one job each would', async () => {
+		const { doc, updates } = contactClient(10);
+		const rng = mulberry32(10);
+		for (let step = 0; step < 8; step++) editContact(doc, rng, step);
+		let state: Uint8Array | null = null;
+		for (const update of updates) {
+			const one = await guard.apply(state, update);
+			state = one.ok ? one.state : null;
+		}
+		const together = await guard.apply(null, updates);
+		expect(together).toEqual({ ok: true, state, changed: true, parentId: null, references: [] });
+		expect(together.ok && contentLike(together.state, doc)).toEqual(doc.toJSON());
+	});
+
+	it('refuses several updates together when one of them is refused', async () => {
+		const { doc, updates } = contactClient(11);
+		doc.getMap('fields').set('city', 'Köln');
+		doc.getMap('fields').set('city', 'Bonn');
+		const [first, second] = updates as [Uint8Array, Uint8Array];
+		const large = new Y.Doc();
+		large.getMap('fields').set('note', 'x'.repeat(70 * 1024));
+		const [, invalid] = HOSTILE.find(([, , answer]) => answer === 'invalid') as [string, Uint8Array, string];
+		expect(await guard.apply(null, [first, raw(), second])).toEqual({ ok: false, reason: 'structure' });
+		expect(await guard.apply(null, [first, Y.encodeStateAsUpdate(large)])).toEqual({
+			ok: false,
+			reason: 'size'
+		});
+		expect(await guard.apply(null, [first, invalid, second])).toEqual({ ok: false, reason: 'invalid' });
+		expect(await guard.apply(null, [])).toEqual({ ok: false, reason: 'structure' });
+		// The document the failed job held is not kept half-changed: the next job sees its state.
+		const after = await guard.apply(null, [first, second]);
+		expect(after.ok && fieldsOf(after.state)).toEqual({ city: 'Bonn' });
+	});
+
 	it('refuses an update over the size limit before any work', async () => {
 		const doc = new Y.Doc();
 		doc.getMap('fields').set('note', 'x'.repeat(70 * 1024));

@@ -109,6 +109,48 @@ describe('runUpdateJob with the document cache', () => {
 		);
 	});
 
+	it('applies several updates as one job, as one job each would, and encodes the state once', () => {
+		const cache = new CountingCache();
+		const uncached = new DocumentCache(0, 0);
+		const [first, ...rest] = editsOf(13, 6, 6) as [Uint8Array, ...Uint8Array[]];
+		const one = applied(runUpdateJob({ kind: 'apply', key: KEY, state: null, update: first }, cache));
+		let state = one.state;
+		for (const update of rest)
+			state = applied(runUpdateJob({ kind: 'apply', state, update }, uncached)).state;
+		const together = applied(
+			runUpdateJob(
+				{
+					kind: 'apply',
+					key: KEY,
+					state: null,
+					update: rest[0] as Uint8Array,
+					more: rest.slice(1),
+					held: true
+				},
+				cache
+			)
+		);
+		expect(together).toEqual({ ok: true, state, changed: true, parentId: null, references: [] });
+		expect(cache.hits).toBe(1);
+		// The kept document is the one after all of them.
+		const again = applied(
+			runUpdateJob({ kind: 'apply', key: KEY, state, update: rest.at(-1) as Uint8Array }, cache)
+		);
+		expect(again.changed).toBe(false);
+		expect(cache.hits).toBe(2);
+	});
+
+	it('fails a job of several updates when one fails, and keeps nothing of it', () => {
+		const cache = new DocumentCache();
+		const [first, second] = editsOf(15, 2, 7) as [Uint8Array, Uint8Array];
+		const one = applied(runUpdateJob({ kind: 'apply', key: KEY, state: null, update: first }, cache));
+		const [, hostile] = HOSTILE.find(([, , answer]) => answer === 'invalid') as [string, Uint8Array, string];
+		expect(() =>
+			runUpdateJob({ kind: 'apply', key: KEY, state: one.state, update: second, more: [hostile] }, cache)
+		).toThrow();
+		expect(cache.size).toBe(0);
+	});
+
 	it('says "unchanged" for an update the cached document already holds', () => {
 		const cache = new DocumentCache();
 		const [first] = editsOf(9, 1, 4) as [Uint8Array];
