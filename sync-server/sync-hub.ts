@@ -39,6 +39,7 @@ import { WORKSPACE_DOC_ID, type FieldChange } from '../src/lib/crdt';
 import {
 	EMPTY_ENTRIES,
 	StaleStateError,
+	type AppendInput,
 	type ChildRecord,
 	type DocReference,
 	type DocumentRecord,
@@ -115,6 +116,21 @@ const RIGHTS_CACHE_SIZE = 100_000;
 const ALLOWANCES_KEPT = 1000;
 /** How often a push is applied again when another instance changed its document meanwhile. */
 const MAX_STALE_RETRIES = 8;
+/**
+ * Pushes of one device waiting for the same document are applied together (see `#pushTogether`),
+ * at most this many and these many bytes of updates at a time.
+ */
+const MAX_GROUP_PUSHES = 32;
+const MAX_GROUP_BYTES = 256 * 1024;
+
+type Push = Extract<ClientMessage, { type: 'push' }>;
+
+/** Pushes of one connection to one document, waiting their turn together (see `#enqueuePush`). */
+interface PushGroup {
+	connection: Connection;
+	pushes: Push[];
+	bytes: number;
+}
 
 class Connection {
 	auth: AuthContext | null = null;
@@ -213,6 +229,8 @@ export class SyncHub {
 	readonly #byWorkspace = new Map<string, Set<Connection>>();
 	/** Pushes to one document run one after another across all connections (read state, apply, append). */
 	readonly #docChains = new Map<string, Promise<unknown>>();
+	/** Per document, the pushes last queued on its chain while they have not started: later ones join. */
+	readonly #waitingPushes = new Map<string, PushGroup>();
 	/** Delivery in seq order, whichever instance wrote a record (see log-feed.ts). */
 	readonly #feeds: LogFeeds;
 	/**
@@ -602,6 +620,8 @@ export class SyncHub {
 	 */
 	#onDocument(connection: Connection, docId: string, work: () => Promise<void>): Promise<void> {
 		const key = `${(connection.auth as AuthContext).workspace.id}\0${docId}`;
+		// Pushes arriving after this work must not join pushes queued before it.
+		this.#waitingPushes.delete(key);
 		const next = (this.#docChains.get(key) ?? Promise.resolve()).then(work);
 		const settled = next.catch(() => undefined);
 		this.#docChains.set(key, settled);
@@ -611,14 +631,115 @@ export class SyncHub {
 		return next;
 	}
 
-	#enqueuePush(connection: Connection, push: Extract<ClientMessage, { type: 'push' }>): void {
+	/**
+	 * Queues a push on its document's chain. A push finding others of its connection still waiting
+	 * there joins them: they then take their turn together (see `#pushGroup`).
+	 */
+	#enqueuePush(connection: Connection, push: Push): void {
 		connection.pushing += 1;
-		void this.#onDocument(connection, push.docId, () => this.#push(connection, push))
-			.finally(() => (connection.pushing -= 1))
-			.catch((error: unknown) => {
+		const key = `${(connection.auth as AuthContext).workspace.id}\0${push.docId}`;
+		const waiting = this.#waitingPushes.get(key);
+		if (
+			waiting &&
+			waiting.connection === connection &&
+			waiting.pushes.length < MAX_GROUP_PUSHES &&
+			waiting.bytes + push.update.length <= MAX_GROUP_BYTES
+		) {
+			waiting.pushes.push(push);
+			waiting.bytes += push.update.length;
+			return;
+		}
+		const group: PushGroup = { connection, pushes: [push], bytes: push.update.length };
+		void this.#onDocument(connection, push.docId, () => {
+			if (this.#waitingPushes.get(key) === group) this.#waitingPushes.delete(key);
+			return this.#pushGroup(connection, group.pushes);
+		})
+			.finally(() => (connection.pushing -= group.pushes.length))
+			.catch((error: unknown) => console.error('sync: pushes failed', error));
+		this.#waitingPushes.set(key, group);
+	}
+
+	/**
+	 * Pushes of one connection to one document that waited together. Pushes with history entries go
+	 * together (`#pushTogether`); what that leaves, one after another as they came.
+	 */
+	async #pushGroup(connection: Connection, pushes: Push[]): Promise<void> {
+		let alone = pushes;
+		if (pushes.length > 1 && pushes.every((push) => push.entries.length > 0)) {
+			try {
+				alone = await this.#pushTogether(connection, pushes);
+			} catch (error) {
+				console.error('sync: pushes failed', error);
+				alone = [];
+				for (const push of pushes)
+					connection.error('internal', 'the change could not be stored; it will be sent again', push.id);
+			}
+		}
+		for (const push of alone) {
+			try {
+				await this.#push(connection, push);
+			} catch (error) {
 				console.error('sync: push failed', error);
 				connection.error('internal', 'the change could not be stored; it will be sent again', push.id);
-			});
+			}
+		}
+	}
+
+	/**
+	 * Several pushes to one document as one: the state is read once, their updates are applied in
+	 * one guard job (the state encoded once, after the last), and their records are appended in one
+	 * turn, so they commit together. Each push keeps its own record, seq, history entries and
+	 * acknowledgement, exactly as if it had come alone: every record stores the state after all of
+	 * them, which no reader sees before all have committed. Returns the pushes left to go one by one:
+	 * all of them when one is refused (each then gets its own answer), or when another instance
+	 * changed the document meanwhile.
+	 */
+	async #pushTogether(connection: Connection, pushes: Push[]): Promise<Push[]> {
+		const { storage, guard, now } = this.#options;
+		const auth = connection.auth as AuthContext;
+		const workspaceId = auth.workspace.id;
+		const docId = (pushes[0] as Push).docId;
+		// Resends (their acknowledgements were lost) get the same answer again.
+		const fresh: Push[] = [];
+		for (const push of pushes) if (!(await this.#answeredBefore(connection, push.id))) fresh.push(push);
+		if (fresh.length < 2 || new Set(fresh.map((push) => push.id)).size < fresh.length) return fresh;
+		const doc = await storage.document(workspaceId, docId);
+		if (doc?.purgedAt || (doc && !canEdit(connection.reader, doc.access))) return fresh;
+		const applied = await guard.apply(
+			doc?.state ?? null,
+			fresh.map((push) => push.update),
+			{ key: `${workspaceId}\0${docId}`, source: auth.sessionId }
+		);
+		if (!applied.ok) return fresh;
+		const serverTime = now();
+		const access = await this.#rightsFor(doc, docId, auth);
+		const stale: Push[] = [];
+		// All appends are called in this turn: they commit together.
+		await Promise.all(
+			fresh.map((push, i) =>
+				this.#logAndDeliver(
+					connection,
+					push.id,
+					() =>
+						storage.append({
+							...this.#logged(connection, push, serverTime),
+							state: applied.state,
+							// After the first, each record follows the one before, which stored this state.
+							baseState: i === 0 ? (doc?.state ?? null) : applied.state,
+							access,
+							parentId: applied.parentId,
+							...(i === 0 ? changedReferences(doc, applied.references) : {})
+						}),
+					(record) => this.#deliverPush(connection, record, access, !doc && i === 0)
+				).catch((error: unknown) => {
+					if (error instanceof StaleStateError) return void stale.push(push);
+					console.error('sync: push failed', error);
+					connection.error('internal', 'the change could not be stored; it will be sent again', push.id);
+				})
+			)
+		);
+		this.#parentChanged(workspaceId, doc?.parentId ?? null, applied.parentId);
+		return stale;
 	}
 
 	/**
@@ -626,7 +747,7 @@ export class SyncHub {
 	 * database may change the document between reading its state and appending: the append then
 	 * fails as stale and the push is applied again to the new state.
 	 */
-	async #push(connection: Connection, push: Extract<ClientMessage, { type: 'push' }>): Promise<void> {
+	async #push(connection: Connection, push: Push): Promise<void> {
 		for (let attempt = 1; ; attempt++) {
 			try {
 				return await this.#pushOnce(connection, push);
@@ -636,7 +757,7 @@ export class SyncHub {
 		}
 	}
 
-	async #pushOnce(connection: Connection, push: Extract<ClientMessage, { type: 'push' }>): Promise<void> {
+	async #pushOnce(connection: Connection, push: Push): Promise<void> {
 		const { storage, guard, now } = this.#options;
 		const auth = connection.auth as AuthContext;
 		const workspaceId = auth.workspace.id;
@@ -671,41 +792,57 @@ export class SyncHub {
 			return;
 		}
 		const serverTime = now();
-		const author = { id: auth.user.id, name: auth.user.name };
-		const entries = push.entries.map((e) => ({ ...e, author, serverTime }));
-		// The workspace document (groups, lists) belongs to every member, whatever the default.
-		const access =
-			doc?.access ??
-			(push.docId === WORKSPACE_DOC_ID
-				? initialAccess(auth.user.id, 'everyoneEdits')
-				: initialAccess(auth.user.id, await storage.workspaceDefault(workspaceId)));
+		const access = await this.#rightsFor(doc, push.docId, auth);
 		await this.#logAndDeliver(
 			connection,
 			push.id,
 			() =>
 				storage.append({
-					workspaceId,
-					docId: push.docId,
-					pushId: push.id,
-					update: push.update,
-					authorId: auth.user.id,
-					device: connection.device,
-					clientTime: push.entries[0]?.time ?? serverTime,
-					serverTime,
-					entries: encodeEntries(entries),
+					...this.#logged(connection, push, serverTime),
 					state: applied.state,
 					baseState: doc?.state ?? null,
 					access,
 					parentId: applied.parentId,
-					// Written only when they changed: most edits leave them as they are.
-					...(doc && sameReferences(doc.references, applied.references)
-						? {}
-						: { references: applied.references })
+					...changedReferences(doc, applied.references)
 				}),
 			(record) => this.#deliverPush(connection, record, access, !doc)
 		);
-		const parents = [doc?.parentId ?? null, applied.parentId].filter((p): p is string => p !== null);
-		if (doc?.parentId !== applied.parentId && parents.length > 0)
+		this.#parentChanged(workspaceId, doc?.parentId ?? null, applied.parentId);
+	}
+
+	/** A push's record as logged: the device's update and history, stamped with its author and the time. */
+	#logged(
+		connection: Connection,
+		push: Push,
+		serverTime: number
+	): Omit<AppendInput, 'state' | 'baseState' | 'access' | 'parentId' | 'references'> {
+		const auth = connection.auth as AuthContext;
+		const author = { id: auth.user.id, name: auth.user.name };
+		return {
+			workspaceId: auth.workspace.id,
+			docId: push.docId,
+			pushId: push.id,
+			update: push.update,
+			authorId: auth.user.id,
+			device: connection.device,
+			clientTime: push.entries[0]?.time ?? serverTime,
+			serverTime,
+			entries: encodeEntries(push.entries.map((e) => ({ ...e, author, serverTime })))
+		};
+	}
+
+	/** A document's rights, or those it gets when this push creates it. */
+	async #rightsFor(doc: DocumentRecord | null, docId: string, auth: AuthContext): Promise<AccessInfo> {
+		if (doc) return doc.access;
+		// The workspace document (groups, lists) belongs to every member, whatever the default.
+		if (docId === WORKSPACE_DOC_ID) return initialAccess(auth.user.id, 'everyoneEdits');
+		return initialAccess(auth.user.id, await this.#options.storage.workspaceDefault(auth.workspace.id));
+	}
+
+	/** A contact listed under another company now: both companies' counts of hidden persons may change. */
+	#parentChanged(workspaceId: string, before: string | null, after: string | null): void {
+		const parents = [before, after].filter((p): p is string => p !== null);
+		if (before !== after && parents.length > 0)
 			void this.#recountHidden(workspaceId, parents).catch((error: unknown) => {
 				console.error('sync: counting hidden contact persons failed', error);
 			});
@@ -1093,4 +1230,12 @@ function refuse(socket: Duplex, status: number, text: string): void {
 /** True when two lists of references name the same things in the same order. */
 function sameReferences(a: readonly DocReference[], b: readonly DocReference[]): boolean {
 	return a.length === b.length && a.every((r, i) => r.kind === b[i]?.kind && r.docId === b[i]?.docId);
+}
+
+/** The references to write with an append: only when they changed, as most edits leave them as they are. */
+function changedReferences(
+	doc: DocumentRecord | null,
+	references: readonly DocReference[]
+): { references?: readonly DocReference[] } {
+	return doc && sameReferences(doc.references, references) ? {} : { references };
 }

@@ -9,8 +9,9 @@ import {
 	PROTOCOL_VERSION,
 	type ServerMessage
 } from '../../src/lib/sync/protocol';
-import { StorageError } from '../../src/lib/store';
+import { StorageError, type PendingPush } from '../../src/lib/store';
 import { SyncClient } from '../../src/lib/sync/sync-client';
+import { HOSTILE } from '../sync-server/update-fixtures';
 import { createCompany, Rig, waitFor, wsConnect, type Device } from './helpers';
 
 let rig: Rig;
@@ -257,6 +258,126 @@ describe('pushes', () => {
 		const [ack3] = await raw.next();
 		expect(ack3).toMatchObject({ type: 'ack', id: again, seq: 0 });
 		expect(await rig.server.storage.logCount(admin.workspaceId)).toBe(1);
+		raw.socket.close();
+	});
+
+	/**
+	 * Holds the guard's first job until `release` is called, so pushes sent meanwhile wait behind it
+	 * on their contact; `jobs` counts the updates of each job the guard is given.
+	 */
+	function holdFirstJob(): { jobs: number[]; release: () => void } {
+		const guard = rig.server.guard;
+		const apply = guard.apply.bind(guard);
+		const jobs: number[] = [];
+		let release = (): void => undefined;
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		vi.spyOn(guard, 'apply').mockImplementation(async (state, update, job) => {
+			jobs.push(update instanceof Uint8Array ? 1 : update.length);
+			if (jobs.length === 1) await gate;
+			return apply(state, update, job);
+		});
+		return { jobs, release: () => release() };
+	}
+
+	/** Sends `messages`, and returns once the server has taken them all (a device's messages are taken in order). */
+	async function sendAll(raw: Awaited<ReturnType<typeof rawConnection>>, messages: Uint8Array[]) {
+		for (const message of messages) raw.socket.send(message);
+		raw.socket.send(
+			encodeClientMessage({ type: 'syncStep1', docId: crypto.randomUUID(), stateVector: new Uint8Array([0]) })
+		);
+		expect((await raw.next())[0]?.type).toBe('syncStep2');
+	}
+
+	it('applies the pushes a device has waiting for one contact together, each logged, acknowledged and delivered on its own', async () => {
+		const admin = await rig.admin();
+		const device = await rig.device(admin);
+		const id = await createCompany(device, 'Stapel GmbH');
+		const cities = ['Köln', 'Bonn', 'Aachen', 'Trier'];
+		for (const value of cities)
+			expect(await device.store.editContact(id, [{ type: 'set', field: 'city', value }])).toEqual({
+				ok: true
+			});
+		const pushes = await device.store.pendingPushes(10);
+		expect(pushes).toHaveLength(1 + cities.length);
+		const { jobs, release } = holdFirstJob();
+		const [sender, listener] = await Promise.all([
+			rawConnection(rig.server.syncUrl),
+			rawConnection(rig.server.syncUrl)
+		]);
+		sender.socket.send(helloMessage(admin.token, { device: device.store.deviceId }));
+		listener.socket.send(helloMessage(admin.token));
+		await Promise.all([sender.next(2), listener.next(2)]); // welcome, caughtUp
+		await sendAll(
+			sender,
+			pushes.map((push) =>
+				encodeClientMessage({
+					type: 'push',
+					id: push.id,
+					docId: id,
+					update: push.update,
+					entries: push.entries.map(({ docId, ...entry }) => (void docId, entry))
+				})
+			)
+		);
+		release();
+
+		const acks = await sender.next(pushes.length);
+		expect(acks).toEqual(
+			pushes.map((push, i) => expect.objectContaining({ type: 'ack', id: push.id, seq: i + 1 }))
+		);
+		expect(jobs).toEqual([1, cities.length]);
+		const updates = await listener.next(pushes.length);
+		expect(updates.map((m) => m.type === 'update' && [m.seq, m.entries.map((e) => e.id)])).toEqual(
+			pushes.map((push, i) => [i + 1, push.entries.map((e) => e.id)])
+		);
+		for (const message of updates)
+			for (const entry of message.type === 'update' ? message.entries : [])
+				expect(entry.author).toEqual({ id: admin.userId, name: 'Anna Admin' });
+		const doc = new Y.Doc();
+		for (const message of updates) if (message.type === 'update') Y.applyUpdate(doc, message.update);
+		expect(doc.getMap('fields').get('city')).toBe('Trier');
+		const stored = await rig.server.storage.document(admin.workspaceId, id);
+		expect(stored && Y.encodeStateAsUpdate(doc)).toEqual(stored?.state);
+		for (const [i, push] of pushes.entries())
+			expect((await rig.server.storage.logByPushId(admin.workspaceId, push.id))?.seq).toBe(i + 1);
+		sender.socket.close();
+		listener.socket.close();
+	});
+
+	it('answers each of the pushes waiting together on its own when one of them is refused', async () => {
+		const admin = await rig.admin();
+		const device = await rig.device(admin);
+		const id = await createCompany(device, 'Teils GmbH');
+		expect(await device.store.editContact(id, [{ type: 'set', field: 'city', value: 'Ulm' }])).toEqual({
+			ok: true
+		});
+		const [created, edited] = (await device.store.pendingPushes(10)) as [PendingPush, PendingPush];
+		const [, invalid] = HOSTILE.find(([, , answer]) => answer === 'invalid') as [string, Uint8Array, string];
+		const push = (p: PendingPush, update = p.update, pushId = p.id) =>
+			encodeClientMessage({
+				type: 'push',
+				id: pushId,
+				docId: id,
+				update,
+				entries: p.entries.map(({ docId, ...entry }) => (void docId, entry))
+			});
+		const { jobs, release } = holdFirstJob();
+		const raw = await rawConnection(rig.server.syncUrl);
+		raw.socket.send(helloMessage(admin.token, { device: device.store.deviceId }));
+		await raw.next(2);
+		const refusedId = crypto.randomUUID();
+		await sendAll(raw, [push(created), push(edited, invalid, refusedId), push(edited)]);
+		release();
+
+		const answers = await raw.next(3);
+		expect(answers).toEqual([
+			expect.objectContaining({ type: 'ack', id: created.id, seq: 1 }),
+			expect.objectContaining({ type: 'error', code: 'invalidUpdate', ref: refusedId }),
+			expect.objectContaining({ type: 'ack', id: edited.id, seq: 2 })
+		]);
+		// Tried together first, then one by one.
+		expect(jobs).toEqual([1, 2, 1, 1]);
+		expect(await rig.server.storage.logCount(admin.workspaceId)).toBe(2);
 		raw.socket.close();
 	});
 
