@@ -39,6 +39,7 @@ const config = {
 	users: 5,
 	docsPerDevice: positiveInt('SYNC_DOCS_PER_DEVICE', 8),
 	window: positiveInt('SYNC_WINDOW', 32),
+	warmupMs: positiveInt('SYNC_WARMUP_MS', 2_000),
 	durationMs: positiveInt('SYNC_DURATION_MS', 10_000)
 };
 

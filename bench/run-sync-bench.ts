@@ -43,6 +43,7 @@ const config = {
 	users: 5,
 	docsPerDevice: positiveInt('SYNC_DOCS_PER_DEVICE', 8),
 	window: positiveInt('SYNC_WINDOW', 32),
+	warmupMs: positiveInt('SYNC_WARMUP_MS', 2_000),
 	durationMs: positiveInt('SYNC_DURATION_MS', 10_000),
 	yConcurrency: positiveInt('SYNC_YWS_CONCURRENCY', 128),
 	yCapMs: positiveInt('SYNC_YWS_CAP_MS', 150_000),
@@ -119,7 +120,9 @@ async function measureKontor(
 		section(`Kontor: edit → visible, ${config.editDevices} devices, ${config.edits} edits ...`);
 		const edit = await kontorEditToVisible(url, accounts, firstSync.head, config.edits, config.editDevices);
 
-		section(`Kontor: throughput, ${config.devices} devices for ${config.durationMs / 1000} s ...`);
+		section(
+			`Kontor: throughput, ${config.devices} devices for ${config.durationMs / 1000} s after ${config.warmupMs / 1000} s of warm-up ...`
+		);
 		const throughput = await kontorThroughput(url, accounts, book, server, config);
 		console.log(`  ${Math.round(throughput.perSecond).toLocaleString('en')} updates/s acknowledged`);
 
@@ -170,7 +173,9 @@ async function measureYWebsocket(book: SeedBook): Promise<SyncRun['y']> {
 		if (!editDoc) throw new Error('y-websocket holds no document to edit');
 		const edit = await yEditToVisible(base, editDoc, config.edits, config.editDevices);
 
-		section(`y-websocket: throughput, ${config.devices} clients for ${config.durationMs / 1000} s ...`);
+		section(
+			`y-websocket: throughput, ${config.devices} clients for ${config.durationMs / 1000} s after ${config.warmupMs / 1000} s of warm-up ...`
+		);
 		const contacts = held.filter((d) => d.docId !== book.workspace.docId);
 		const throughput = await yThroughput(base, contacts, server, config);
 		console.log(`  ${Math.round(throughput.perSecond).toLocaleString('en')} updates/s echoed`);

@@ -338,10 +338,26 @@ export async function kontorEditToVisible(
 	}
 }
 
+export interface ThroughputOptions {
+	devices: number;
+	docsPerDevice: number;
+	window: number;
+	/** Pushing before the measured window starts (see ThroughputFigures.warmupMs). */
+	warmupMs: number;
+	durationMs: number;
+}
+
 export interface ThroughputFigures {
 	devices: number;
 	docsPerDevice: number;
 	window: number;
+	/**
+	 * How long the devices pushed before the measured window (the first acknowledgements wait for
+	 * the pipeline to fill, and the server's workers to decode the contacts).
+	 */
+	warmupMs: number;
+	/** Pushes acknowledged per second during the warm-up, not counted in `perSecond`. */
+	warmupPerSecond: number;
 	/** The measured window; `elapsedMs` is how long the load ran (the timer fires late on a busy loop). */
 	durationMs: number;
 	elapsedMs: number;
@@ -363,7 +379,8 @@ export interface ThroughputFigures {
 
 /**
  * `devices` raw devices (spread over the accounts) each edit `docsPerDevice` seeded contacts in
- * turn, with at most `window` pushes unacknowledged, for `durationMs`. Every device also receives
+ * turn, with at most `window` pushes unacknowledged, for `warmupMs` and then the measured
+ * `durationMs`. Every device also receives
  * everyone else's updates, as every device of a workspace does.
  */
 export async function kontorThroughput(
@@ -371,9 +388,9 @@ export async function kontorThroughput(
 	accounts: Accounts,
 	book: SeedBook,
 	servers: ChildServer | readonly ChildServer[],
-	options: { devices: number; docsPerDevice: number; window: number; durationMs: number }
+	options: ThroughputOptions
 ): Promise<ThroughputFigures> {
-	const { devices, docsPerDevice, window, durationMs } = options;
+	const { devices, docsPerDevice, window, warmupMs, durationMs } = options;
 	// Devices take the server instances in turn; memory and CPU are those of all instances.
 	const at = (i: number): string => (typeof urls === 'string' ? urls : (urls[i % urls.length] as string));
 	const instances: readonly ChildServer[] = 'pid' in servers ? [servers] : servers;
@@ -408,8 +425,10 @@ export async function kontorThroughput(
 			})
 		);
 		let running = true;
+		let warmedUp = 0;
 		let acknowledged = 0;
 		let errors = 0;
+		let startAt = Number.POSITIVE_INFINITY;
 		let endAt = Number.POSITIVE_INFINITY;
 		const ackLatency: number[] = [];
 		const inFlight = clients.map(() => new Map<string, number>());
@@ -436,7 +455,8 @@ export async function kontorThroughput(
 				if (sentAt === undefined) return;
 				flight.delete(id);
 				const now = performance.now();
-				if (message.type === 'ack' && now <= endAt) {
+				if (message.type === 'ack' && now < startAt) warmedUp++;
+				else if (message.type === 'ack' && now <= endAt) {
 					acknowledged++;
 					if (acknowledged % 16 === 0) ackLatency.push(now - sentAt);
 				}
@@ -445,12 +465,14 @@ export async function kontorThroughput(
 		}
 		const rssBefore = server.rssMB();
 		const stopRss = server.sampleRss(100);
+		for (let d = 0; d < devices; d++) send(d);
+		await sleep(warmupMs);
 		const cpuBefore = server.cpuSeconds();
 		const loadBefore = process.cpuUsage();
 		const skippedBefore = clients.reduce((sum, c) => sum + c.skipped, 0);
 		const started = performance.now();
+		startAt = started;
 		endAt = started + durationMs;
-		for (let d = 0; d < devices; d++) send(d);
 		await sleep(durationMs);
 		running = false;
 		const elapsed = performance.now() - started;
@@ -466,6 +488,8 @@ export async function kontorThroughput(
 			devices,
 			docsPerDevice,
 			window,
+			warmupMs,
+			warmupPerSecond: warmedUp / (warmupMs / 1000),
 			durationMs,
 			elapsedMs: elapsed,
 			acknowledged,

@@ -31,6 +31,7 @@ export interface SyncRun {
 		users: number;
 		docsPerDevice: number;
 		window: number;
+		warmupMs: number;
 		durationMs: number;
 		yConcurrency: number;
 		yCapMs: number;
@@ -264,6 +265,14 @@ export function formatSyncTable(r: SyncReport): string {
 			ratio(k.throughput.perSecond, y.throughput.perSecond),
 			`≥ ${n(r.targets.updatesPerSecond)}`,
 			ok(r.pass.throughput)
+		],
+		[
+			`throughput during the ${n(r.config.warmupMs / 1000)} s of warm-up before the measured ${n(r.config.durationMs / 1000)} s (not counted), acknowledged updates/s`,
+			n(k.throughput.warmupPerSecond),
+			n(y.throughput.warmupPerSecond),
+			ratio(k.throughput.warmupPerSecond, y.throughput.warmupPerSecond),
+			'(info)',
+			''
 		],
 		[
 			'throughput: push → acknowledgement p50 / p95',

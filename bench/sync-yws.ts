@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 import { uuidv7, type ContactId } from '../src/lib/domain/ids';
 import { newContactDoc } from '../src/lib/crdt';
 import { EditableContact, type SeedBook, type SeedDoc } from './sync-contacts';
+import type { ThroughputOptions } from './sync-kontor';
 import type { ChildServer } from './sync-servers';
 import { openSocket, toBytes, type Traffic } from './sync-wire';
 import type { RawData, WebSocket } from 'ws';
@@ -377,6 +378,8 @@ export interface YThroughputFigures {
 	devices: number;
 	docsPerDevice: number;
 	window: number;
+	warmupMs: number;
+	warmupPerSecond: number;
 	durationMs: number;
 	elapsedMs: number;
 	acknowledged: number;
@@ -390,15 +393,16 @@ export interface YThroughputFigures {
 
 /**
  * `devices` clients each edit `docsPerDevice` documents, one socket per document (y-websocket's
- * model), `window / docsPerDevice` updates unechoed per socket, for `durationMs`.
+ * model), `window / docsPerDevice` updates unechoed per socket, for `warmupMs` and then the
+ * measured `durationMs`.
  */
 export async function yThroughput(
 	base: string,
 	docs: readonly SeedDoc[],
 	server: ChildServer,
-	options: { devices: number; docsPerDevice: number; window: number; durationMs: number }
+	options: ThroughputOptions
 ): Promise<YThroughputFigures> {
-	const { devices, docsPerDevice, window, durationMs } = options;
+	const { devices, docsPerDevice, window, warmupMs, durationMs } = options;
 	const perSocket = Math.max(1, Math.floor(window / docsPerDevice));
 	const sockets: { socket: DocSocket; contact: EditableContact; sentAt: number[] }[] = [];
 	try {
@@ -410,7 +414,9 @@ export async function yThroughput(
 			await socket.until('step2');
 		}
 		let running = true;
+		let warmedUp = 0;
 		let acknowledged = 0;
+		let startAt = Number.POSITIVE_INFINITY;
 		let endAt = Number.POSITIVE_INFINITY;
 		const ackLatency: number[] = [];
 		const fill = (s: (typeof sockets)[number]) => {
@@ -426,7 +432,8 @@ export async function yThroughput(
 				const sentAt = s.sentAt.shift();
 				if (sentAt === undefined) return;
 				const now = performance.now();
-				if (now <= endAt) {
+				if (now < startAt) warmedUp++;
+				else if (now <= endAt) {
 					acknowledged++;
 					if (acknowledged % 16 === 0) ackLatency.push(now - sentAt);
 				}
@@ -435,11 +442,13 @@ export async function yThroughput(
 		}
 		const rssBefore = server.rssMB();
 		const stopRss = server.sampleRss(100);
+		for (const s of sockets) fill(s);
+		await sleep(warmupMs);
 		const cpuBefore = server.cpuSeconds();
 		const loadBefore = process.cpuUsage();
 		const started = performance.now();
+		startAt = started;
 		endAt = started + durationMs;
-		for (const s of sockets) fill(s);
 		await sleep(durationMs);
 		running = false;
 		const elapsed = performance.now() - started;
@@ -451,6 +460,8 @@ export async function yThroughput(
 			devices,
 			docsPerDevice,
 			window: perSocket * docsPerDevice,
+			warmupMs,
+			warmupPerSecond: warmedUp / (warmupMs / 1000),
 			durationMs,
 			elapsedMs: elapsed,
 			acknowledged,
