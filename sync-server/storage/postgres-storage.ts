@@ -139,7 +139,8 @@ export async function openPostgresStorage(url: string, options: PostgresOptions 
 function postgresStorage(pool: pg.Pool, channel: string): Storage {
 	const lanes = new WriteLanes<AppendInput, LogRecord>(
 		(inputs) => transaction(pool, (client) => appendAll(client, channel, inputs)),
-		(input) => input.workspaceId
+		(input) => input.workspaceId,
+		(input) => input.together
 	);
 	let closing: Promise<void> | null = null;
 	const insertUser = (db: Queryable, user: User) =>

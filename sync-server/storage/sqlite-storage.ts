@@ -10,6 +10,7 @@ import { SqliteWriter } from './sqlite-writer';
 import { WORKSPACE_DEFAULTS, type AccessInfo, type WorkspaceDefault } from '../../src/lib/domain/access';
 import {
 	appendedRecord,
+	retryUnits,
 	EMPTY_ENTRIES,
 	EMPTY_UPDATE,
 	type AppendInput,
@@ -597,17 +598,23 @@ export function openSqliteStorage(file: string, options: { writes?: 'thread' | '
 	return storage;
 }
 
+interface QueuedAppend {
+	input: AppendInput;
+	resolve: (r: LogRecord) => void;
+	reject: (e: unknown) => void;
+}
+
 /**
  * Group commit: appends requested in the same turn of the event loop are written in one
  * transaction, so one disk sync (synchronous = FULL) serves many pushes. Each caller's promise
  * resolves only after that transaction committed, in seq order; if the batch fails, its appends are
- * retried one by one so one bad record fails alone.
+ * retried one by one (those made together as one) so one bad record fails alone.
  */
 function groupCommit(
 	one: (input: AppendInput) => LogRecord,
 	many: (inputs: readonly AppendInput[]) => LogRecord[]
 ): { append: (input: AppendInput) => Promise<LogRecord>; flush: () => void } {
-	let queue: { input: AppendInput; resolve: (r: LogRecord) => void; reject: (e: unknown) => void }[] = [];
+	let queue: QueuedAppend[] = [];
 	const flush = (): void => {
 		const batch = queue;
 		queue = [];
@@ -618,14 +625,17 @@ function groupCommit(
 		} catch {
 			records = null;
 		}
-		for (const [i, item] of batch.entries()) {
-			if (records) item.resolve(records[i] as LogRecord);
-			else {
-				try {
-					item.resolve(one(item.input));
-				} catch (error) {
-					item.reject(error);
-				}
+		if (records) {
+			for (const [i, item] of batch.entries()) item.resolve(records[i] as LogRecord);
+			return;
+		}
+		for (const unit of retryUnits(batch, (item) => item.input.together)) {
+			try {
+				const written =
+					unit.length === 1 ? [one((unit[0] as QueuedAppend).input)] : many(unit.map((item) => item.input));
+				for (const [i, item] of unit.entries()) item.resolve(written[i] as LogRecord);
+			} catch (error) {
+				for (const item of unit) item.reject(error);
 			}
 		}
 	};

@@ -139,7 +139,10 @@ export interface AppendInput {
 	clientTime: number;
 	serverTime: number;
 	entries: Uint8Array;
-	/** The document's state after applying the update. */
+	/**
+	 * The document's state after applying the update; for appends made `together`, the state after
+	 * all of them.
+	 */
 	state: Uint8Array;
 	/** The rights of the document should this append create it (ignored otherwise). */
 	access: AccessInfo;
@@ -155,9 +158,33 @@ export interface AppendInput {
 	 * the document's state is another by now (another server instance wrote it meanwhile), the append
 	 * fails with `StaleStateError` and writes nothing: the caller applies the update again. One
 	 * instance serialises the pushes to a document itself; SQLite, which serves one instance, does not
-	 * check it.
+	 * check it. Appends made `together` chain: after the first, each gives the state the one before
+	 * it stored.
 	 */
 	baseState?: Uint8Array | null;
+	/**
+	 * Appends called in one turn with the same value commit together or not at all: when the batch
+	 * they are in fails and its appends are retried apart, they are retried as one. Pushes applied
+	 * together (one state for all) use it, so the state never holds an update whose record failed.
+	 */
+	together?: string;
+}
+
+/**
+ * The items of a failed batch as they are retried apart: one by one, but items next to each other
+ * with the same `together` (see AppendInput) as one.
+ */
+export function retryUnits<T>(items: readonly T[], together: (item: T) => string | undefined): T[][] {
+	const units: T[][] = [];
+	let last: string | undefined;
+	for (const item of items) {
+		const key = together(item);
+		const unit = units.at(-1);
+		if (unit && key !== undefined && key === last) unit.push(item);
+		else units.push([item]);
+		last = key;
+	}
+	return units;
 }
 
 /** An append based on a state that is no longer the document's (see `AppendInput.baseState`). */

@@ -3,8 +3,11 @@
  * transactions: the jobs of a key run one at a time in call order, different keys in parallel.
  * Items `add`ed while the key's previous job runs are grouped into one batch (group commit): one
  * transaction serves many pushes, and each caller's promise resolves, in call order, only after the
- * batch committed. If a batch fails, its items are retried one by one, so one bad item fails alone.
+ * batch committed. If a batch fails, its items are retried one by one (those made together as
+ * one), so one bad item fails alone.
  */
+
+import { retryUnits } from './storage';
 
 interface Waiting<I, R> {
 	item: I;
@@ -25,11 +28,20 @@ export class WriteLanes<I, R> {
 	readonly #lanes = new Map<string, Lane<I, R>>();
 	readonly #writeBatch: (items: readonly I[]) => Promise<R[]>;
 	readonly #keyOf: (item: I) => string;
+	readonly #together: (item: I) => string | undefined;
 
-	/** `writeBatch` writes items of one key in order, atomically, and returns one result per item. */
-	constructor(writeBatch: (items: readonly I[]) => Promise<R[]>, keyOf: (item: I) => string) {
+	/**
+	 * `writeBatch` writes items of one key in order, atomically, and returns one result per item.
+	 * `together`: items next to each other with the same value are retried as one (see retryUnits).
+	 */
+	constructor(
+		writeBatch: (items: readonly I[]) => Promise<R[]>,
+		keyOf: (item: I) => string,
+		together: (item: I) => string | undefined = () => undefined
+	) {
 		this.#writeBatch = writeBatch;
 		this.#keyOf = keyOf;
+		this.#together = together;
 	}
 
 	/** Writes `item` in the next batch of its key. */
@@ -95,12 +107,12 @@ export class WriteLanes<I, R> {
 				return;
 			}
 		}
-		for (const waiting of batch) {
+		for (const unit of retryUnits(batch, (waiting) => this.#together(waiting.item))) {
 			try {
-				const [result] = await this.#writeBatch([waiting.item]);
-				waiting.resolve(result as R);
+				const results = await this.#writeBatch(unit.map((waiting) => waiting.item));
+				for (const [i, waiting] of unit.entries()) waiting.resolve(results[i] as R);
 			} catch (error) {
-				waiting.reject(error);
+				for (const waiting of unit) waiting.reject(error);
 			}
 		}
 	}

@@ -325,6 +325,31 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 				expect(Array.from(doc?.state ?? [])).toEqual([7, 3]);
 			});
 
+			it('commits appends made together all or none when their batch fails, and the others one by one', async () => {
+				// One turn: a lone append, two made together of which the second names no user, another lone one.
+				const together = (n: number, authorId = admin.id): AppendInput => ({
+					...push(ws.id, authorId, 'doc-group', n),
+					together: 'group-1'
+				});
+				const [lone, first, second, after] = await Promise.allSettled([
+					storage.append(push(ws.id, admin.id, 'doc-a', 1)),
+					storage.append(together(2)),
+					storage.append(together(3, 'no-such-user')),
+					storage.append(push(ws.id, admin.id, 'doc-b', 4))
+				]);
+				expect(lone).toMatchObject({ status: 'fulfilled', value: { pushId: 'push-doc-a-1' } });
+				expect(first.status).toBe('rejected');
+				expect(second.status).toBe('rejected');
+				expect(after).toMatchObject({ status: 'fulfilled', value: { pushId: 'push-doc-b-4' } });
+				expect(await storage.document(ws.id, 'doc-group')).toBeNull();
+				expect(await storage.logByPushId(ws.id, 'push-doc-group-2')).toBeNull();
+				expect(await storage.logCount(ws.id)).toBe(2);
+				// Made together again, both valid: they commit.
+				const again = await Promise.all([storage.append(together(2)), storage.append(together(3))]);
+				expect(again.map((record) => record.pushId)).toEqual(['push-doc-group-2', 'push-doc-group-3']);
+				expect(Array.from((await storage.document(ws.id, 'doc-group'))?.state ?? [])).toEqual([7, 3]);
+			});
+
 			it('lists the contacts under another, with their rights, and follows a move', async () => {
 				await storage.append(push(ws.id, admin.id, 'company', 1));
 				await storage.append({ ...push(ws.id, admin.id, 'person', 2), parentId: 'company' });
