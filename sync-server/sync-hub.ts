@@ -148,8 +148,6 @@ class Connection {
 	#outgoing: Uint8Array[] = [];
 	#outgoingBytes = 0;
 	#flushScheduled = false;
-	/** Pushes of this connection, one after another per document. */
-	readonly chains = new Map<string, Promise<void>>();
 
 	constructor(readonly socket: WebSocket) {}
 
@@ -227,7 +225,10 @@ export class SyncHub {
 	readonly #wss: WebSocketServer;
 	readonly #connections = new Map<WebSocket, Connection>();
 	readonly #byWorkspace = new Map<string, Set<Connection>>();
-	/** Pushes to one document run one after another across all connections (read state, apply, append). */
+	/**
+	 * Work on one document runs one piece after another across all connections: pushes (read state,
+	 * apply, append; a device's pushes that waited together as one), changes of rights, deletion.
+	 */
 	readonly #docChains = new Map<string, Promise<unknown>>();
 	/** Per document, the pushes last queued on its chain while they have not started: later ones join. */
 	readonly #waitingPushes = new Map<string, PushGroup>();
@@ -311,6 +312,8 @@ export class SyncHub {
 	async #prepareRemote(workspaceId: string, records: readonly LogRecord[]): Promise<(() => void)[]> {
 		const { storage } = this.#options;
 		const deliveries: (() => void)[] = [];
+		// Documents with an earlier record among these: pushes applied together share their time.
+		const seen = new Set<string>();
 		for (const record of records) {
 			let read: AccessInfo | null | undefined;
 			let created = false;
@@ -318,8 +321,13 @@ export class SyncHub {
 				const doc = await storage.document(workspaceId, record.docId);
 				read = doc && doc.purgedAt === null ? doc.access : null;
 				// A document's first record: its rights go out first, as the instance that took the push sent them.
-				created = record.kind === 'update' && doc !== null && doc.createdAt === record.serverTime;
+				created =
+					record.kind === 'update' &&
+					doc !== null &&
+					doc.createdAt === record.serverTime &&
+					!seen.has(record.docId);
 			}
+			seen.add(record.docId);
 			const snapshot =
 				record.kind === 'access' && read ? await this.#snapshot(workspaceId, record.docId) : undefined;
 			deliveries.push(() => {
@@ -666,42 +674,49 @@ export class SyncHub {
 	async #pushGroup(connection: Connection, pushes: Push[]): Promise<void> {
 		let alone = pushes;
 		if (pushes.length > 1 && pushes.every((push) => push.entries.length > 0)) {
+			const answered = new Set<Push>();
 			try {
-				alone = await this.#pushTogether(connection, pushes);
+				alone = await this.#pushTogether(connection, pushes, answered);
 			} catch (error) {
-				console.error('sync: pushes failed', error);
 				alone = [];
-				for (const push of pushes)
-					connection.error('internal', 'the change could not be stored; it will be sent again', push.id);
+				for (const push of pushes) if (!answered.has(push)) this.#notStored(connection, push, error);
 			}
 		}
 		for (const push of alone) {
 			try {
 				await this.#push(connection, push);
 			} catch (error) {
-				console.error('sync: push failed', error);
-				connection.error('internal', 'the change could not be stored; it will be sent again', push.id);
+				this.#notStored(connection, push, error);
 			}
 		}
 	}
 
+	#notStored(connection: Connection, push: Push, error: unknown): void {
+		console.error('sync: push failed', error);
+		connection.error('internal', 'the change could not be stored; it will be sent again', push.id);
+	}
+
 	/**
 	 * Several pushes to one document as one: the state is read once, their updates are applied in
-	 * one guard job (the state encoded once, after the last), and their records are appended in one
-	 * turn, so they commit together. Each push keeps its own record, seq, history entries and
-	 * acknowledgement, exactly as if it had come alone: every record stores the state after all of
-	 * them, which no reader sees before all have committed. Returns the pushes left to go one by one:
-	 * all of them when one is refused (each then gets its own answer), or when another instance
-	 * changed the document meanwhile.
+	 * one guard job (the state encoded once, after the last), and their records are appended
+	 * `together` (see AppendInput): all commit or none. Each push keeps its own record, seq, history
+	 * entries and acknowledgement, exactly as if it had come alone; every record stores the state
+	 * after all of them. Adds each push it answers to `answered`, and returns the pushes left to go
+	 * one by one, each then getting its own answer: those not resent, when fewer than two remain or
+	 * a push id repeats, when the document is deleted or the device may not edit it, when an update
+	 * is refused, or when another instance changed the document meanwhile.
 	 */
-	async #pushTogether(connection: Connection, pushes: Push[]): Promise<Push[]> {
+	async #pushTogether(connection: Connection, pushes: Push[], answered: Set<Push>): Promise<Push[]> {
 		const { storage, guard, now } = this.#options;
 		const auth = connection.auth as AuthContext;
 		const workspaceId = auth.workspace.id;
 		const docId = (pushes[0] as Push).docId;
 		// Resends (their acknowledgements were lost) get the same answer again.
 		const fresh: Push[] = [];
-		for (const push of pushes) if (!(await this.#answeredBefore(connection, push.id))) fresh.push(push);
+		for (const push of pushes) {
+			if (await this.#answeredBefore(connection, push.id)) answered.add(push);
+			else fresh.push(push);
+		}
 		if (fresh.length < 2 || new Set(fresh.map((push) => push.id)).size < fresh.length) return fresh;
 		const doc = await storage.document(workspaceId, docId);
 		if (doc?.purgedAt || (doc && !canEdit(connection.reader, doc.access))) return fresh;
@@ -726,16 +741,20 @@ export class SyncHub {
 							state: applied.state,
 							// After the first, each record follows the one before, which stored this state.
 							baseState: i === 0 ? (doc?.state ?? null) : applied.state,
+							together: (fresh[0] as Push).id,
 							access,
 							parentId: applied.parentId,
 							...(i === 0 ? changedReferences(doc, applied.references) : {})
 						}),
 					(record) => this.#deliverPush(connection, record, access, !doc && i === 0)
-				).catch((error: unknown) => {
-					if (error instanceof StaleStateError) return void stale.push(push);
-					console.error('sync: push failed', error);
-					connection.error('internal', 'the change could not be stored; it will be sent again', push.id);
-				})
+				).then(
+					() => void answered.add(push),
+					(error: unknown) => {
+						if (error instanceof StaleStateError) return void stale.push(push);
+						answered.add(push);
+						this.#notStored(connection, push, error);
+					}
+				)
 			)
 		);
 		this.#parentChanged(workspaceId, doc?.parentId ?? null, applied.parentId);

@@ -6,10 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ContactId } from '../../src/lib/domain';
 import { KontorStore } from '../../src/lib/store';
+import { decodeServerFrame, encodeClientMessage, type ServerMessage } from '../../src/lib/sync/protocol';
 import {
 	SyncClient,
 	type ClientStatus,
@@ -192,4 +193,85 @@ export async function createCompany(device: Device, name: string): Promise<Conta
 	const result = await device.store.createContact('company', { fields: { companyName: name } });
 	if (!result.ok || !result.id) throw new Error('create failed');
 	return result.id;
+}
+
+/** A raw protocol connection: what a device sends and receives, message by message. */
+export interface RawConnection {
+	socket: WebSocket;
+	received: ServerMessage[];
+	bytesIn: () => number;
+	next: (count?: number) => Promise<ServerMessage[]>;
+}
+
+export async function rawConnection(url: string): Promise<RawConnection> {
+	const socket = new WebSocket(url);
+	const received: ServerMessage[] = [];
+	let bytes = 0;
+	socket.on('message', (data: Buffer) => {
+		bytes += data.byteLength;
+		// A new contact's rights (outside the log) are not what these tests look at.
+		const messages = decodeServerFrame(new Uint8Array(data));
+		received.push(...messages.filter((m) => !(m.type === 'access' && m.seq === 0)));
+	});
+	await new Promise((resolve, reject) => {
+		socket.once('open', resolve);
+		socket.once('error', reject);
+	});
+	let taken = 0;
+	return {
+		socket,
+		received,
+		bytesIn: () => bytes,
+		async next(count = 1) {
+			await waitFor(
+				() => received.length >= taken + count,
+				5000,
+				() => `got ${JSON.stringify(received)}`
+			);
+			const out = received.slice(taken, taken + count);
+			taken += count;
+			return out;
+		}
+	};
+}
+
+/** A device's first message: sign in and resume from `cursor` (a fresh device by default). */
+export function helloMessage(
+	token: string,
+	{ device, workspace = '', cursor = 0 }: { device?: string; workspace?: string; cursor?: number } = {}
+): Uint8Array {
+	return encodeClientMessage({
+		type: 'hello',
+		token,
+		device: device ?? crypto.randomUUID(),
+		workspace,
+		cursor
+	});
+}
+
+/**
+ * Holds the guard's first job until `release` is called, so pushes sent meanwhile wait behind it
+ * on their contact; `jobs` counts the updates of each job the guard is given.
+ */
+export function holdFirstJob(server: KontorServer): { jobs: number[]; release: () => void } {
+	const guard = server.guard;
+	const apply = guard.apply.bind(guard);
+	const jobs: number[] = [];
+	let release = (): void => undefined;
+	const gate = new Promise<void>((resolve) => (release = resolve));
+	vi.spyOn(guard, 'apply').mockImplementation(async (state, update, job) => {
+		jobs.push(update instanceof Uint8Array ? 1 : update.length);
+		if (jobs.length === 1) await gate;
+		return apply(state, update, job);
+	});
+	return { jobs, release: () => release() };
+}
+
+/** Sends `messages`, and returns once the server has taken them all (a device's messages are taken in order). */
+export async function sendAll(raw: RawConnection, messages: Uint8Array[]): Promise<void> {
+	for (const message of messages) raw.socket.send(message);
+	raw.socket.send(
+		encodeClientMessage({ type: 'syncStep1', docId: crypto.randomUUID(), stateVector: new Uint8Array([0]) })
+	);
+	expect((await raw.next())[0]?.type).toBe('syncStep2');
 }

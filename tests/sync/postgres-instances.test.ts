@@ -10,7 +10,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContactId } from '../../src/lib/domain';
-import { createCompany, Rig, waitFor, type Device } from './helpers';
+import { encodeClientMessage, decodeServerFrame } from '../../src/lib/sync/protocol';
+import type { KontorServer } from '../../sync-server/server';
+import {
+	createCompany,
+	helloMessage,
+	holdFirstJob,
+	rawConnection,
+	Rig,
+	sendAll,
+	waitFor,
+	type Device
+} from './helpers';
 import { killAll, ServerProcess } from './server-process';
 
 let rig: Rig;
@@ -57,6 +68,62 @@ describe('two instances on one PostgreSQL database', () => {
 			(await b.store.history(id)).map((e) => e.id)
 		);
 		expect((await a.store.history(id)).every((e) => e.author.id === admin.userId)).toBe(true);
+	});
+
+	it("tells the other instance's devices a new contact's rights once, though its first pushes were applied together", async () => {
+		const admin = await rig.admin();
+		const device = await rig.device(admin, 'A');
+		const id = await createCompany(device, 'Gruppe GmbH');
+		await setCity(device, id, 'Köln');
+		await setCity(device, id, 'Bonn');
+		const pushes = await device.store.pendingPushes(10);
+		const [sender, listener] = await Promise.all([
+			rawConnection(rig.servers[0]?.syncUrl as string),
+			rawConnection(rig.servers[1]?.syncUrl as string)
+		]);
+		sender.socket.send(helloMessage(admin.token, { device: device.store.deviceId }));
+		listener.socket.send(helloMessage(admin.token));
+		await Promise.all([sender.next(2), listener.next(2)]); // welcome, caughtUp
+		const rights: string[] = [];
+		listener.socket.on('message', (data: Buffer) => {
+			for (const m of decodeServerFrame(new Uint8Array(data)))
+				if (m.type === 'access' && m.seq === 0) rights.push(m.docId);
+		});
+		// Another device's push that changes nothing holds the guard; the new contact's pushes wait behind it together.
+		const { jobs, release } = holdFirstJob(rig.servers[0] as KontorServer);
+		const blocker = await rawConnection(rig.servers[0]?.syncUrl as string);
+		blocker.socket.send(helloMessage(admin.token));
+		await blocker.next(2);
+		await sendAll(blocker, [
+			encodeClientMessage({
+				type: 'push',
+				id: crypto.randomUUID(),
+				docId: id,
+				update: Uint8Array.of(0, 0),
+				entries: []
+			})
+		]);
+		await sendAll(
+			sender,
+			pushes.map((push) =>
+				encodeClientMessage({
+					type: 'push',
+					id: push.id,
+					docId: id,
+					update: push.update,
+					entries: push.entries.map(({ docId, ...entry }) => (void docId, entry))
+				})
+			)
+		);
+		release();
+		expect((await listener.next(pushes.length)).map((m) => m.type === 'update' && m.docId)).toEqual(
+			pushes.map(() => id)
+		);
+		expect(jobs).toEqual([1, pushes.length]);
+		expect(rights).toEqual([id]);
+		blocker.socket.close();
+		sender.socket.close();
+		listener.socket.close();
 	});
 
 	it('lets a device resume at the other instance from its cursor, nothing lost or twice', async () => {

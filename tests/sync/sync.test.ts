@@ -3,16 +3,21 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { newGroupId, parseContactId, type ContactId } from '../../src/lib/domain';
-import {
-	decodeServerFrame,
-	encodeClientMessage,
-	PROTOCOL_VERSION,
-	type ServerMessage
-} from '../../src/lib/sync/protocol';
+import { encodeClientMessage, PROTOCOL_VERSION } from '../../src/lib/sync/protocol';
 import { StorageError, type PendingPush } from '../../src/lib/store';
 import { SyncClient } from '../../src/lib/sync/sync-client';
 import { HOSTILE } from '../sync-server/update-fixtures';
-import { createCompany, Rig, waitFor, wsConnect, type Device } from './helpers';
+import {
+	createCompany,
+	helloMessage,
+	holdFirstJob,
+	rawConnection,
+	Rig,
+	sendAll,
+	waitFor,
+	wsConnect,
+	type Device
+} from './helpers';
 
 let rig: Rig;
 
@@ -26,58 +31,6 @@ afterEach(async () => {
 
 async function companyName(device: Device, id: ContactId): Promise<string | undefined> {
 	return (await device.store.loadContact(id))?.companyName;
-}
-
-/** A raw protocol connection: what a device sends and receives, message by message. */
-async function rawConnection(url: string): Promise<{
-	socket: WebSocket;
-	received: ServerMessage[];
-	bytesIn: () => number;
-	next: (count?: number) => Promise<ServerMessage[]>;
-}> {
-	const socket = new WebSocket(url);
-	const received: ServerMessage[] = [];
-	let bytes = 0;
-	socket.on('message', (data: Buffer) => {
-		bytes += data.byteLength;
-		// A new contact's rights (outside the log) are not what these tests look at.
-		const messages = decodeServerFrame(new Uint8Array(data));
-		received.push(...messages.filter((m) => !(m.type === 'access' && m.seq === 0)));
-	});
-	await new Promise((resolve, reject) => {
-		socket.once('open', resolve);
-		socket.once('error', reject);
-	});
-	let taken = 0;
-	return {
-		socket,
-		received,
-		bytesIn: () => bytes,
-		async next(count = 1) {
-			await waitFor(
-				() => received.length >= taken + count,
-				5000,
-				() => `got ${JSON.stringify(received)}`
-			);
-			const out = received.slice(taken, taken + count);
-			taken += count;
-			return out;
-		}
-	};
-}
-
-/** A device's first message: sign in and resume from `cursor` (a fresh device by default). */
-function helloMessage(
-	token: string,
-	{ device, workspace = '', cursor = 0 }: { device?: string; workspace?: string; cursor?: number } = {}
-): Uint8Array {
-	return encodeClientMessage({
-		type: 'hello',
-		token,
-		device: device ?? crypto.randomUUID(),
-		workspace,
-		cursor
-	});
 }
 
 describe('two devices of one workspace', () => {
@@ -261,33 +214,6 @@ describe('pushes', () => {
 		raw.socket.close();
 	});
 
-	/**
-	 * Holds the guard's first job until `release` is called, so pushes sent meanwhile wait behind it
-	 * on their contact; `jobs` counts the updates of each job the guard is given.
-	 */
-	function holdFirstJob(): { jobs: number[]; release: () => void } {
-		const guard = rig.server.guard;
-		const apply = guard.apply.bind(guard);
-		const jobs: number[] = [];
-		let release = (): void => undefined;
-		const gate = new Promise<void>((resolve) => (release = resolve));
-		vi.spyOn(guard, 'apply').mockImplementation(async (state, update, job) => {
-			jobs.push(update instanceof Uint8Array ? 1 : update.length);
-			if (jobs.length === 1) await gate;
-			return apply(state, update, job);
-		});
-		return { jobs, release: () => release() };
-	}
-
-	/** Sends `messages`, and returns once the server has taken them all (a device's messages are taken in order). */
-	async function sendAll(raw: Awaited<ReturnType<typeof rawConnection>>, messages: Uint8Array[]) {
-		for (const message of messages) raw.socket.send(message);
-		raw.socket.send(
-			encodeClientMessage({ type: 'syncStep1', docId: crypto.randomUUID(), stateVector: new Uint8Array([0]) })
-		);
-		expect((await raw.next())[0]?.type).toBe('syncStep2');
-	}
-
 	it('applies the pushes a device has waiting for one contact together, each logged, acknowledged and delivered on its own', async () => {
 		const admin = await rig.admin();
 		const device = await rig.device(admin);
@@ -299,7 +225,8 @@ describe('pushes', () => {
 			});
 		const pushes = await device.store.pendingPushes(10);
 		expect(pushes).toHaveLength(1 + cities.length);
-		const { jobs, release } = holdFirstJob();
+		const { jobs, release } = holdFirstJob(rig.server);
+		const appends = vi.spyOn(rig.server.storage, 'append');
 		const [sender, listener] = await Promise.all([
 			rawConnection(rig.server.syncUrl),
 			rawConnection(rig.server.syncUrl)
@@ -326,6 +253,10 @@ describe('pushes', () => {
 			pushes.map((push, i) => expect.objectContaining({ type: 'ack', id: push.id, seq: i + 1 }))
 		);
 		expect(jobs).toEqual([1, cities.length]);
+		// The records of pushes applied together commit together or not at all.
+		const together = appends.mock.calls.map(([input]) => input.together);
+		expect(together[0]).toBeUndefined();
+		expect(new Set(together.slice(1))).toEqual(new Set([pushes[1]?.id]));
 		const updates = await listener.next(pushes.length);
 		expect(updates.map((m) => m.type === 'update' && [m.seq, m.entries.map((e) => e.id)])).toEqual(
 			pushes.map((push, i) => [i + 1, push.entries.map((e) => e.id)])
@@ -361,7 +292,7 @@ describe('pushes', () => {
 				update,
 				entries: p.entries.map(({ docId, ...entry }) => (void docId, entry))
 			});
-		const { jobs, release } = holdFirstJob();
+		const { jobs, release } = holdFirstJob(rig.server);
 		const raw = await rawConnection(rig.server.syncUrl);
 		raw.socket.send(helloMessage(admin.token, { device: device.store.deviceId }));
 		await raw.next(2);
