@@ -627,7 +627,7 @@ export class SyncHub {
 	 * deletion), so a push can never slip past a deletion or a revocation that came first.
 	 */
 	#onDocument(connection: Connection, docId: string, work: () => Promise<void>): Promise<void> {
-		const key = `${(connection.auth as AuthContext).workspace.id}\0${docId}`;
+		const key = documentKey((connection.auth as AuthContext).workspace.id, docId);
 		// Pushes arriving after this work must not join pushes queued before it.
 		this.#waitingPushes.delete(key);
 		const next = (this.#docChains.get(key) ?? Promise.resolve()).then(work);
@@ -645,7 +645,7 @@ export class SyncHub {
 	 */
 	#enqueuePush(connection: Connection, push: Push): void {
 		connection.pushing += 1;
-		const key = `${(connection.auth as AuthContext).workspace.id}\0${push.docId}`;
+		const key = documentKey((connection.auth as AuthContext).workspace.id, push.docId);
 		const waiting = this.#waitingPushes.get(key);
 		if (
 			waiting &&
@@ -723,7 +723,7 @@ export class SyncHub {
 		const applied = await guard.apply(
 			doc?.state ?? null,
 			fresh.map((push) => push.update),
-			{ key: `${workspaceId}\0${docId}`, source: auth.sessionId }
+			{ key: documentKey(workspaceId, docId), source: auth.sessionId }
 		);
 		if (!applied.ok) return fresh;
 		const serverTime = now();
@@ -792,7 +792,7 @@ export class SyncHub {
 		}
 		// Keyed by document, so the guard's worker can keep it decoded for the next push.
 		const applied = await guard.apply(doc?.state ?? null, push.update, {
-			key: `${workspaceId}\0${push.docId}`,
+			key: documentKey(workspaceId, push.docId),
 			source: auth.sessionId
 		});
 		if (!applied.ok) {
@@ -1007,7 +1007,7 @@ export class SyncHub {
 			return connection.error('forbidden', 'you may not read this document', message.docId);
 		}
 		const diff = await guard.diff(doc?.state ?? null, message.stateVector, {
-			key: `${workspaceId}\0${message.docId}`,
+			key: documentKey(workspaceId, message.docId),
 			source: (connection.auth as AuthContext).sessionId
 		});
 		if (!diff.ok) {
@@ -1247,6 +1247,11 @@ function refuse(socket: Duplex, status: number, text: string): void {
 }
 
 /** True when two lists of references name the same things in the same order. */
+/** A document across workspaces: its chain of work here, and its job key in the update guard. */
+function documentKey(workspaceId: string, docId: string): string {
+	return `${workspaceId}\0${docId}`;
+}
+
 function sameReferences(a: readonly DocReference[], b: readonly DocReference[]): boolean {
 	return a.length === b.length && a.every((r, i) => r.kind === b[i]?.kind && r.docId === b[i]?.docId);
 }
