@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ContactId } from '../../src/lib/domain';
-import { KontorStore } from '../../src/lib/store';
+import { KontorStore, type PendingPush } from '../../src/lib/store';
 import { decodeServerFrame, encodeClientMessage, type ServerMessage } from '../../src/lib/sync/protocol';
 import {
 	SyncClient,
@@ -233,6 +233,20 @@ export async function rawConnection(url: string): Promise<RawConnection> {
 			return out;
 		}
 	};
+}
+
+/** A device's pending push as it sends it; `changes` replaces its id or update (a bad one, say). */
+export function pushMessage(
+	push: PendingPush,
+	changes: { id?: string; update?: Uint8Array } = {}
+): Uint8Array {
+	return encodeClientMessage({
+		type: 'push',
+		id: changes.id ?? push.id,
+		docId: push.docId,
+		update: changes.update ?? push.update,
+		entries: push.entries.map(({ docId, ...entry }) => (void docId, entry))
+	});
 }
 
 /** A device's first message: sign in and resume from `cursor` (a fresh device by default). */

@@ -16,6 +16,7 @@ import {
 	createCompany,
 	helloMessage,
 	holdFirstJob,
+	pushMessage,
 	rawConnection,
 	Rig,
 	sendAll,
@@ -105,15 +106,7 @@ describe('two instances on one PostgreSQL database', () => {
 		]);
 		await sendAll(
 			sender,
-			pushes.map((push) =>
-				encodeClientMessage({
-					type: 'push',
-					id: push.id,
-					docId: id,
-					update: push.update,
-					entries: push.entries.map(({ docId, ...entry }) => (void docId, entry))
-				})
-			)
+			pushes.map((push) => pushMessage(push))
 		);
 		release();
 		expect((await listener.next(pushes.length)).map((m) => m.type === 'update' && m.docId)).toEqual(

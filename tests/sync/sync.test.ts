@@ -11,6 +11,7 @@ import {
 	createCompany,
 	helloMessage,
 	holdFirstJob,
+	pushMessage,
 	rawConnection,
 	Rig,
 	sendAll,
@@ -182,13 +183,7 @@ describe('pushes', () => {
 		const [push] = await device.store.pendingPushes(10);
 		if (!push) throw new Error('nothing pending');
 		const hello = helloMessage(admin.token, { device: device.store.deviceId });
-		const message = encodeClientMessage({
-			type: 'push',
-			id: push.id,
-			docId: id,
-			update: push.update,
-			entries: push.entries.map(({ docId, ...entry }) => (void docId, entry))
-		});
+		const message = pushMessage(push);
 		return { admin, id, push, hello, message };
 	}
 
@@ -236,15 +231,7 @@ describe('pushes', () => {
 		await Promise.all([sender.next(2), listener.next(2)]); // welcome, caughtUp
 		await sendAll(
 			sender,
-			pushes.map((push) =>
-				encodeClientMessage({
-					type: 'push',
-					id: push.id,
-					docId: id,
-					update: push.update,
-					entries: push.entries.map(({ docId, ...entry }) => (void docId, entry))
-				})
-			)
+			pushes.map((push) => pushMessage(push))
 		);
 		release();
 
@@ -284,20 +271,16 @@ describe('pushes', () => {
 		});
 		const [created, edited] = (await device.store.pendingPushes(10)) as [PendingPush, PendingPush];
 		const [, invalid] = HOSTILE.find(([, , answer]) => answer === 'invalid') as [string, Uint8Array, string];
-		const push = (p: PendingPush, update = p.update, pushId = p.id) =>
-			encodeClientMessage({
-				type: 'push',
-				id: pushId,
-				docId: id,
-				update,
-				entries: p.entries.map(({ docId, ...entry }) => (void docId, entry))
-			});
 		const { jobs, release } = holdFirstJob(rig.server);
 		const raw = await rawConnection(rig.server.syncUrl);
 		raw.socket.send(helloMessage(admin.token, { device: device.store.deviceId }));
 		await raw.next(2);
 		const refusedId = crypto.randomUUID();
-		await sendAll(raw, [push(created), push(edited, invalid, refusedId), push(edited)]);
+		await sendAll(raw, [
+			pushMessage(created),
+			pushMessage(edited, { id: refusedId, update: invalid }),
+			pushMessage(edited)
+		]);
 		release();
 
 		const answers = await raw.next(3);
