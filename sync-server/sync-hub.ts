@@ -732,21 +732,20 @@ export class SyncHub {
 		// All appends are called in this turn: they commit together.
 		await Promise.all(
 			fresh.map((push, i) =>
-				this.#logAndDeliver(
+				this.#store(
 					connection,
-					push.id,
-					() =>
-						storage.append({
-							...this.#logged(connection, push, serverTime),
-							state: applied.state,
-							// After the first, each record follows the one before, which stored this state.
-							baseState: i === 0 ? (doc?.state ?? null) : applied.state,
-							together: (fresh[0] as Push).id,
-							access,
-							parentId: applied.parentId,
-							...(i === 0 ? changedReferences(doc, applied.references) : {})
-						}),
-					(record) => this.#deliverPush(connection, record, access, !doc && i === 0)
+					push,
+					{
+						serverTime,
+						state: applied.state,
+						// After the first, each record follows the one before, which stored this state.
+						baseState: i === 0 ? (doc?.state ?? null) : applied.state,
+						together: (fresh[0] as Push).id,
+						access,
+						parentId: applied.parentId,
+						...(i === 0 ? changedReferences(doc, applied.references) : {})
+					},
+					!doc && i === 0
 				).then(
 					() => void answered.add(push),
 					(error: unknown) => {
@@ -812,42 +811,56 @@ export class SyncHub {
 		}
 		const serverTime = now();
 		const access = await this.#rightsFor(doc, push.docId, auth);
-		await this.#logAndDeliver(
+		await this.#store(
 			connection,
-			push.id,
-			() =>
-				storage.append({
-					...this.#logged(connection, push, serverTime),
-					state: applied.state,
-					baseState: doc?.state ?? null,
-					access,
-					parentId: applied.parentId,
-					...changedReferences(doc, applied.references)
-				}),
-			(record) => this.#deliverPush(connection, record, access, !doc)
+			push,
+			{
+				serverTime,
+				state: applied.state,
+				baseState: doc?.state ?? null,
+				access,
+				parentId: applied.parentId,
+				...changedReferences(doc, applied.references)
+			},
+			!doc
 		);
 		this.#parentChanged(workspaceId, doc?.parentId ?? null, applied.parentId);
 	}
 
-	/** A push's record as logged: the device's update and history, stamped with its author and the time. */
-	#logged(
+	/**
+	 * Appends a push's record (the device's update and history, stamped with its author and the
+	 * server's time) with the document as `doc` gives it, then acknowledges and delivers it.
+	 * `created`: the record creates the document (its rights go out first).
+	 */
+	#store(
 		connection: Connection,
 		push: Push,
-		serverTime: number
-	): Omit<AppendInput, 'state' | 'baseState' | 'access' | 'parentId' | 'references'> {
+		doc: Pick<
+			AppendInput,
+			'serverTime' | 'state' | 'baseState' | 'together' | 'access' | 'parentId' | 'references'
+		>,
+		created: boolean
+	): Promise<void> {
 		const auth = connection.auth as AuthContext;
 		const author = { id: auth.user.id, name: auth.user.name };
-		return {
-			workspaceId: auth.workspace.id,
-			docId: push.docId,
-			pushId: push.id,
-			update: push.update,
-			authorId: auth.user.id,
-			device: connection.device,
-			clientTime: push.entries[0]?.time ?? serverTime,
-			serverTime,
-			entries: encodeEntries(push.entries.map((e) => ({ ...e, author, serverTime })))
-		};
+		const { serverTime } = doc;
+		return this.#logAndDeliver(
+			connection,
+			push.id,
+			() =>
+				this.#options.storage.append({
+					...doc,
+					workspaceId: auth.workspace.id,
+					docId: push.docId,
+					pushId: push.id,
+					update: push.update,
+					authorId: auth.user.id,
+					device: connection.device,
+					clientTime: push.entries[0]?.time ?? serverTime,
+					entries: encodeEntries(push.entries.map((e) => ({ ...e, author, serverTime })))
+				}),
+			(record) => this.#deliverPush(connection, record, doc.access, created)
+		);
 	}
 
 	/** A document's rights, or those it gets when this push creates it. */
