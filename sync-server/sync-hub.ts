@@ -829,13 +829,13 @@ export class SyncHub {
 
 	/**
 	 * Appends a push's record (the device's update and history, stamped with its author and the
-	 * server's time) with the document as `doc` gives it, then acknowledges and delivers it.
+	 * server's time) with what `written` gives of the document, then acknowledges and delivers it.
 	 * `created`: the record creates the document (its rights go out first).
 	 */
 	#store(
 		connection: Connection,
 		push: Push,
-		doc: Pick<
+		written: Pick<
 			AppendInput,
 			'serverTime' | 'state' | 'baseState' | 'together' | 'access' | 'parentId' | 'references'
 		>,
@@ -843,13 +843,13 @@ export class SyncHub {
 	): Promise<void> {
 		const auth = connection.auth as AuthContext;
 		const author = { id: auth.user.id, name: auth.user.name };
-		const { serverTime } = doc;
+		const { serverTime } = written;
 		return this.#logAndDeliver(
 			connection,
 			push.id,
 			() =>
 				this.#options.storage.append({
-					...doc,
+					...written,
 					workspaceId: auth.workspace.id,
 					docId: push.docId,
 					pushId: push.id,
@@ -859,7 +859,7 @@ export class SyncHub {
 					clientTime: push.entries[0]?.time ?? serverTime,
 					entries: encodeEntries(push.entries.map((e) => ({ ...e, author, serverTime })))
 				}),
-			(record) => this.#deliverPush(connection, record, doc.access, created)
+			(record) => this.#deliverPush(connection, record, written.access, created)
 		);
 	}
 
