@@ -539,7 +539,6 @@ function prepareTransactions(db: Db, s: Statements) {
 		}),
 		// The next seq is read and written under the same write lock, so seqs stay unique and gap-free
 		// even with several processes on the file; the document's state commits with its log record.
-		append: db.transaction((input: AppendInput): LogRecord => appendAll([input])[0] as LogRecord),
 		appendMany: db.transaction((inputs: readonly AppendInput[]): LogRecord[] => appendAll(inputs)),
 		setAccess: db.transaction((input: ServerRecordInput & { access: AccessInfo }): LogRecord => {
 			const { record, fresh } = serverRecord(input, 'access');
@@ -610,10 +609,10 @@ interface QueuedAppend {
  * resolves only after that transaction committed, in seq order; if the batch fails, its appends are
  * retried one by one (those made together as one) so one bad record fails alone.
  */
-function groupCommit(
-	one: (input: AppendInput) => LogRecord,
-	many: (inputs: readonly AppendInput[]) => LogRecord[]
-): { append: (input: AppendInput) => Promise<LogRecord>; flush: () => void } {
+function groupCommit(many: (inputs: readonly AppendInput[]) => LogRecord[]): {
+	append: (input: AppendInput) => Promise<LogRecord>;
+	flush: () => void;
+} {
 	let queue: QueuedAppend[] = [];
 	const flush = (): void => {
 		const batch = queue;
@@ -631,8 +630,7 @@ function groupCommit(
 		}
 		for (const unit of retryUnits(batch, (item) => item.input.together)) {
 			try {
-				const written =
-					unit.length === 1 ? [one((unit[0] as QueuedAppend).input)] : many(unit.map((item) => item.input));
+				const written = many(unit.map((item) => item.input));
 				for (const [i, item] of unit.entries()) item.resolve(written[i] as LogRecord);
 			} catch (error) {
 				for (const item of unit) item.reject(error);
@@ -652,10 +650,7 @@ function groupCommit(
 function sqliteStorage(db: Db): Storage {
 	const s = prepareStatements(db);
 	const tx = prepareTransactions(db, s);
-	const appends = groupCommit(
-		(input) => tx.append.immediate(input),
-		(inputs) => tx.appendMany.immediate(inputs)
-	);
+	const appends = groupCommit((inputs) => tx.appendMany.immediate(inputs));
 	return {
 		userCount: async () => s.userCount.get()?.n ?? 0,
 		createFirstAccount: async (user, workspace) => tx.createFirstAccount.immediate(user, workspace),
