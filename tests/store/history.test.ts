@@ -236,12 +236,13 @@ describe('one transaction with its update', () => {
 		expect((await store.loadContact(id))?.city).toBe('Köln');
 	});
 
-	it('keeps no received update whose entries cannot be stored', async () => {
+	it('keeps neither a received update nor its entries when their record cannot be stored', async () => {
 		const a = await tabs.open(freshDbName());
 		const b = await tabs.open(freshDbName());
 		const id = await company(a);
 		const item = { docId: id, update: await a.encodeState(id), entries: await a.history(id) };
-		failOn('history', 'put');
+		// Received entries ride on their update's record.
+		failOn('updates', 'add');
 		await expect(b.receive([item])).rejects.toMatchObject({ code: 'quota' });
 		vi.restoreAllMocks();
 		expect(await b.updateCount(id)).toBe(0);

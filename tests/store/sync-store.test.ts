@@ -312,8 +312,7 @@ describe('receive', () => {
 	});
 
 	it.each([
-		['the update', 'updates', 'add'],
-		['a history entry', 'history', 'put'],
+		['the update with its history entries', 'updates', 'add'],
 		['a projection row', 'contacts', 'put'],
 		['the cursor', 'meta', 'put']
 	] as const)('stores neither data nor cursor when %s cannot be written', async (_label, table, method) => {
@@ -353,6 +352,56 @@ describe('receive', () => {
 		expect(await b.syncValue('syncCursor')).toBe(5);
 		expect(await b.loadContact(known)).toEqual(await a.loadContact(known));
 		expect(await b.loadContact(fresh)).toEqual(await a.loadContact(fresh));
+	});
+
+	it('keeps received history entries on their update records, each once, and compaction moves them to the history table', async () => {
+		const a = await tabs.open(freshDbName());
+		const b = await tabs.open(freshDbName());
+		const id = await movedCompany(a);
+		const expected = await a.history(id);
+		expect(expected).toHaveLength(2);
+		// A batch received writes no history record of its own: it goes through while those fail.
+		failOn('history', 'put');
+		failOn('history', 'add');
+		await b.receive([await snapshot(a, id)], { cursor: 2 });
+		vi.restoreAllMocks();
+		expect(await b.history(id)).toEqual(expected);
+		// Received again (a resume by snapshots): still each entry once.
+		await b.receive([await snapshot(a, id)], { cursor: 2 });
+		expect(await b.updateCount(id)).toBe(2);
+		expect(await b.history(id)).toEqual(expected);
+
+		// Compaction merges the records and keeps every entry, or else changes nothing.
+		failOn('history', 'put');
+		await expect(b.compact(id)).rejects.toBeInstanceOf(StorageError);
+		vi.restoreAllMocks();
+		expect(await b.updateCount(id)).toBe(2);
+		expect(await b.history(id)).toEqual(expected);
+		await b.compact(id);
+		expect(await b.updateCount(id)).toBe(1);
+		expect(await b.history(id)).toEqual(expected);
+		await edit(b, id, [set('zip', '50667')]);
+		expect((await b.history(id)).slice(1)).toEqual(expected);
+	});
+
+	it("shows the server's stamp on an entry this device recorded and then received back", async () => {
+		const a = await tabs.open(freshDbName());
+		const id = await movedCompany(a);
+		const pushes = await all(a);
+		const stamp = { author: { id: 'u-anna', name: 'Anna Berg' }, serverTime: 1_800_000_000_000 };
+		const stamped = pushes.map((p) => ({
+			...relayed(p),
+			entries: p.entries.map((e) => ({ ...e, ...stamp }))
+		}));
+		const own = await a.history(id);
+		expect(own.map((e) => e.author.name)).not.toContain('Anna Berg');
+
+		await a.receive(stamped);
+		const shown = await a.history(id);
+		expect(shown.map((e) => e.id)).toEqual(own.map((e) => e.id));
+		expect(shown).toEqual(own.map((e) => ({ ...e, ...stamp })));
+		await a.compact(id);
+		expect(await a.history(id)).toEqual(shown);
 	});
 
 	it('projects a mixed batch as a rebuild does: new contacts, a child before its parent, a loaded contact, the workspace', async () => {

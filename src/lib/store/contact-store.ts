@@ -634,12 +634,13 @@ export class KontorStore {
 	}
 
 	/**
-	 * Replaces a document's stored updates by one merged update. History lives in its own records,
-	 * so nothing a user sees is lost; loading gets faster.
+	 * Replaces a document's stored updates by one merged update. History lives in its own records
+	 * (entries received on update records move there), so nothing a user sees is lost; loading gets
+	 * faster.
 	 */
 	async compact(docId: string): Promise<void> {
 		await this.#guard(() =>
-			this.#db.transaction('rw', this.#db.updates, async () => {
+			this.#db.transaction('rw', this.#db.updates, this.#db.history, async () => {
 				const rows = await this.#db.updates
 					.where('[docId+seq]')
 					.between([docId, 0], [docId, Infinity])
@@ -648,6 +649,8 @@ export class KontorStore {
 				const last = rows[rows.length - 1];
 				if (!last) return;
 				const access = rows.findLast((r) => r.access)?.access;
+				const received = receivedEntries(docId, rows);
+				if (received.length > 0) await this.#db.history.bulkPut(received);
 				await this.#db.updates.bulkDelete(rows.map((r) => r.seq as number));
 				await this.#db.updates.add({
 					docId,
@@ -680,13 +683,24 @@ export class KontorStore {
 		};
 	}
 
-	/** The history of a document, newest first. */
+	/**
+	 * The history of a document, newest first: its entries in `history` and those received on its
+	 * update records. An entry stored twice (received again, or received after this device recorded
+	 * it) counts once, as received: that copy carries the server's stamp.
+	 */
 	async history(docId: string): Promise<HistoryEntry[]> {
-		return this.#guard(async () =>
-			sortHistory(
-				await this.#db.history.where('[docId+time]').between([docId, 0], [docId, Infinity]).toArray()
-			)
-		);
+		const db = this.#db;
+		return this.#guard(async () => {
+			const [kept, records] = await db.transaction('r', [db.history, db.updates], () =>
+				Promise.all([
+					db.history.where('[docId+time]').between([docId, 0], [docId, Infinity]).toArray(),
+					db.updates.where('[docId+seq]').between([docId, 0], [docId, Infinity]).toArray()
+				])
+			);
+			const byId = new Map(kept.map((e) => [e.id, e]));
+			for (const e of receivedEntries(docId, records)) byId.set(e.id, e);
+			return sortHistory([...byId.values()]);
+		});
 	}
 
 	/**
@@ -721,7 +735,7 @@ export class KontorStore {
 	 * were made, and re-projects the contacts, all in one transaction; `cursor` (the sync log
 	 * position these bring the device to) is written in the same transaction, so a crash can never
 	 * leave the cursor ahead of the data. Receiving the same update or entry twice changes nothing
-	 * (Yjs updates are idempotent; entries are keyed by id). Returns the documents that still miss
+	 * (Yjs updates are idempotent; `history` counts an entry once by its id). Returns the documents that still miss
 	 * updates these depend on (to be repaired by state vector).
 	 */
 	async receive(items: readonly ReceivedItem[], options: { cursor?: number } = {}): Promise<ReceiveResult> {
@@ -729,25 +743,23 @@ export class KontorStore {
 			const db = this.#db;
 			let result: { rowIds: Set<string>; rows: ContactRow[]; incomplete: string[] };
 			try {
-				result = await db.transaction('rw', [db.updates, db.contacts, db.history, db.meta], async () => {
+				result = await db.transaction('rw', [db.updates, db.contacts, db.meta], async () => {
 					const time = Date.now();
 					const read = await this.#readReceived(items);
+					// The history entries ride on their update's record (see `UpdateRecord.entries`).
 					const records = items.map((item): UpdateRecord => ({
 						docId: item.docId,
 						update: item.update,
 						time,
 						device: '',
 						author: '',
+						...(item.entries && item.entries.length > 0 ? { entries: item.entries } : {}),
 						...(item.access ? { access: item.access } : {})
 					}));
-					const entries = items.flatMap((item) =>
-						(item.entries ?? []).map((e) => ({ ...e, docId: item.docId }))
-					);
 					// The writes that need no documents go first: the database stores them while this
 					// thread applies the updates and projects the rows.
 					const stored = Promise.all([
 						db.updates.bulkAdd(records, { allKeys: true }) as Promise<number[]>,
-						entries.length > 0 ? db.history.bulkPut(entries) : null,
 						options.cursor === undefined ? null : db.meta.put({ key: SYNC_CURSOR, value: options.cursor })
 					]);
 					// Marked as handled: should applying throw first, the transaction aborts with its error.
@@ -1156,6 +1168,11 @@ export class KontorStore {
 	async allRows(): Promise<ContactRow[]> {
 		return this.#guard(() => this.#db.contacts.toArray());
 	}
+}
+
+/** The history entries received on a document's update records, named by the document. */
+function receivedEntries(docId: string, records: readonly UpdateRecord[]): HistoryEntry[] {
+	return records.flatMap((r) => (r.entries ?? []).map((e) => ({ ...e, docId })));
 }
 
 /** True when state vector `a` has every clock of `b`. */

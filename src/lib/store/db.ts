@@ -22,7 +22,16 @@ export interface UpdateRecord {
 	 * records so that a first sync of 50,000 contacts writes no extra record per contact.
 	 */
 	access?: AccessInfo;
+	/**
+	 * The history entries that came with this update from another device. Kept on its record, as
+	 * the rights are, so a first sync writes one record per contact instead of two; compaction
+	 * moves them into `history`, where this device's own entries are.
+	 */
+	entries?: readonly StoredEntry[];
 }
+
+/** A history entry kept on its update record: the record names the document. */
+export type StoredEntry = Omit<HistoryEntry, 'docId'>;
 
 /**
  * A local change the sync server has not acknowledged yet: its update (a copy, so compaction of
@@ -66,7 +75,7 @@ export function createDatabase(name: string, durability: 'strict' | 'relaxed' = 
 		meta: 'key'
 	});
 	// History lives in its own table, written in the same transaction as its update; compaction
-	// merges updates but never touches it.
+	// merges updates and never drops an entry (entries received on update records move here).
 	db.version(2).stores({ history: 'id, docId, [docId+time]' });
 	// Every local change waits in the outbox until the server acknowledges it. A database from
 	// before sync holds changes no server has seen: each document goes into the outbox once, as its
