@@ -13,6 +13,7 @@ describe('wordsOf', () => {
 		['MÜLLER', ['muller', 'mueller']],
 		['Mueller', ['mueller', 'muller']],
 		['Muller', ['muller']],
+		['Quelle GOETHE 7ae', ['quelle', 'qulle', 'goethe', 'gothe', '7ae', '7a']],
 		['Ärzte', ['arzte', 'aerzte']],
 		['ÖZTÜRK', ['ozturk', 'oeztuerk']],
 		['Straße', ['strasse']],

@@ -14,15 +14,28 @@ export function wordsOf(text: string): string[] {
 	const out: string[] = [];
 	for (const raw of text.split(/[^\p{L}\p{N}]+/u)) {
 		if (!raw) continue;
+		if (ASCII_WORD.test(raw)) {
+			// Most words: folding is lower-casing, and there is no umlaut to spell the other way.
+			const folded = raw.toLowerCase();
+			out.push(folded);
+			const plain = withoutDigraphs(folded);
+			if (plain !== folded) out.push(plain);
+			continue;
+		}
 		const folded = foldGerman(raw).replace(/ /g, '');
 		if (folded) out.push(folded);
 		const alt = foldGerman(transliterate(raw)).replace(/ /g, '');
 		if (alt && alt !== folded) out.push(alt);
-		const plain = folded.replace(/ae/g, 'a').replace(/oe/g, 'o').replace(/ue/g, 'u');
+		const plain = withoutDigraphs(folded);
 		if (plain && plain !== folded && plain !== alt) out.push(plain);
 	}
 	return out;
 }
+
+const ASCII_WORD = /^[A-Za-z0-9]+$/;
+
+const withoutDigraphs = (word: string): string =>
+	word.replace(/ae/g, 'a').replace(/oe/g, 'o').replace(/ue/g, 'u');
 
 /** What a contact is found by; every entry is matched by prefix. */
 export interface SearchSource {
