@@ -104,6 +104,17 @@ export class WireClient {
 	}
 
 	#receive(data: RawData): void {
+		// What the listeners send in answer leaves together, in one write (as a device that answers
+		// several acknowledgements at once does), not one system call per message.
+		this.#tcp?.cork();
+		try {
+			this.#handle(data);
+		} finally {
+			this.#tcp?.uncork();
+		}
+	}
+
+	#handle(data: RawData): void {
 		const bytes = toBytes(data);
 		this.#receivedMessages++;
 		this.#receivedPayload += bytes.length;
