@@ -6,7 +6,9 @@
  * and synchronous commit on, as in production. Prints a table and writes bench/results/scale-*.json.
  * Not part of `npm test`.
  *
- *   SCALE_COUNT=2000 SYNC_DURATION_MS=5000 npx tsx bench/run-scale-bench.ts   # a quick run
+ *   SCALE_COUNT=2000 SYNC_DURATION_MS=5000 node --max-semi-space-size=32 --import tsx bench/run-scale-bench.ts
+ *
+ * (A quick run; the flag is the one `npm run bench:scale` passes, see run-sync-bench.ts.)
  */
 import 'fake-indexeddb/auto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

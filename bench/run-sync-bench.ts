@@ -6,7 +6,10 @@
  * devices with the server's memory. Prints a table and writes bench/results/sync-*.json. Not part
  * of `npm test`.
  *
- *   SYNC_COUNT=5000 npx tsx bench/run-sync-bench.ts   # quick run against the current build
+ *   SYNC_COUNT=5000 node --max-semi-space-size=32 --import tsx bench/run-sync-bench.ts   # quick run
+ *
+ * (The flag gives the simulated devices, which share the cores with the server, the server's young
+ * generation, as `npm run bench:sync` does.)
  */
 import 'fake-indexeddb/auto';
 import { execFileSync } from 'node:child_process';
