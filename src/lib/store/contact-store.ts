@@ -735,8 +735,8 @@ export class KontorStore {
 	 * were made, and re-projects the contacts, all in one transaction; `cursor` (the sync log
 	 * position these bring the device to) is written in the same transaction, so a crash can never
 	 * leave the cursor ahead of the data. Receiving the same update or entry twice changes nothing
-	 * (Yjs updates are idempotent; `history` counts an entry once by its id). Returns the documents that still miss
-	 * updates these depend on (to be repaired by state vector).
+	 * (Yjs updates are idempotent; `history` counts an entry once by its id). Returns the documents
+	 * that still miss updates these depend on (to be repaired by state vector).
 	 */
 	async receive(items: readonly ReceivedItem[], options: { cursor?: number } = {}): Promise<ReceiveResult> {
 		return this.#serially(async () => {

@@ -24,8 +24,8 @@ export interface UpdateRecord {
 	access?: AccessInfo;
 	/**
 	 * The history entries that came with this update from another device. Kept on its record, as
-	 * the rights are, so a first sync writes one record per contact instead of two; compaction
-	 * moves them into `history`, where this device's own entries are.
+	 * the rights are, so a first sync writes no `history` record per contact; compaction moves them
+	 * into `history`, where this device's own entries are.
 	 */
 	entries?: readonly StoredEntry[];
 }
