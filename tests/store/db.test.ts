@@ -101,3 +101,22 @@ describe('schema version 4', () => {
 		expect(await db.updates.where('docId').equals('b').count()).toBe(1);
 	});
 });
+
+describe('schema version 7', () => {
+	it('closes a connection of an earlier version, as a tab still running earlier code has', async () => {
+		const name = `schema-v6-${Math.random()}`;
+		const old = new Dexie(name);
+		old.version(6).stores({
+			updates: '++seq, [docId+seq]',
+			contacts: 'key, &id, parentId, invoiceRecipientId, *filters, *tokens',
+			meta: 'key',
+			history: 'id, [docId+time]',
+			outbox: 'id, docId'
+		});
+		await old.open();
+		db = createDatabase(name);
+		await db.open();
+		expect(old.isOpen()).toBe(false);
+		expect(db.verno).toBe(7);
+	});
+});

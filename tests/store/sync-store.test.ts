@@ -31,6 +31,7 @@ import {
 	type AccessInfo,
 	type ContactId
 } from '../../src/lib/domain';
+import { createDatabase } from '../../src/lib/store/db';
 import {
 	KontorStore,
 	StorageError,
@@ -79,6 +80,20 @@ function docOf(updates: readonly Uint8Array[], id: string): Y.Doc {
 }
 
 const all = (store: KontorStore): Promise<PendingPush[]> => store.pendingPushes(1000);
+
+/** How many history entries of `docId` the database `name` holds, in its table and on update records. */
+async function storedCopies(name: string, docId: string): Promise<number> {
+	const db = createDatabase(name);
+	try {
+		const [kept, records] = await Promise.all([
+			db.history.where('[docId+time]').between([docId, 0], [docId, Infinity]).count(),
+			db.updates.where('[docId+seq]').between([docId, 0], [docId, Infinity]).toArray()
+		]);
+		return kept + records.reduce((sum, r) => sum + (r.entries?.length ?? 0), 0);
+	} finally {
+		db.close();
+	}
+}
 
 /** A company in Berlin whose city was then changed to Köln: two changes, two outbox records. */
 async function movedCompany(store: KontorStore): Promise<ContactId> {
@@ -354,31 +369,40 @@ describe('receive', () => {
 		expect(await b.loadContact(fresh)).toEqual(await a.loadContact(fresh));
 	});
 
-	it('keeps received history entries on their update records, each once, and compaction moves them to the history table', async () => {
+	it('keeps the history of a document received new on its update record, of a known one in the history table, each entry shown once', async () => {
 		const a = await tabs.open(freshDbName());
-		const b = await tabs.open(freshDbName());
+		const name = freshDbName();
+		const b = await tabs.open(name);
 		const id = await movedCompany(a);
 		const expected = await a.history(id);
 		expect(expected).toHaveLength(2);
-		// A batch received writes no history record of its own: it goes through while those fail.
+		// New to b: no history record of its own, so the batch goes through while those fail.
 		failOn('history', 'put');
 		failOn('history', 'add');
 		await b.receive([await snapshot(a, id)], { cursor: 2 });
 		vi.restoreAllMocks();
 		expect(await b.history(id)).toEqual(expected);
-		// Received again (a resume by snapshots): still each entry once.
-		await b.receive([await snapshot(a, id)], { cursor: 2 });
-		expect(await b.updateCount(id)).toBe(2);
+		expect(await storedCopies(name, id)).toBe(2);
+
+		// Known to b (a resume by snapshots sends it again): the history table keeps each entry once.
+		failOn('history', 'put');
+		await expect(b.receive([await snapshot(a, id)], { cursor: 3 })).rejects.toBeInstanceOf(StorageError);
+		vi.restoreAllMocks();
+		await b.receive([await snapshot(a, id)], { cursor: 3 });
+		await b.receive([await snapshot(a, id)], { cursor: 4 });
+		expect(await b.updateCount(id)).toBe(3);
+		expect(await storedCopies(name, id)).toBe(4);
 		expect(await b.history(id)).toEqual(expected);
 
 		// Compaction merges the records and keeps every entry, or else changes nothing.
 		failOn('history', 'put');
 		await expect(b.compact(id)).rejects.toBeInstanceOf(StorageError);
 		vi.restoreAllMocks();
-		expect(await b.updateCount(id)).toBe(2);
+		expect(await b.updateCount(id)).toBe(3);
 		expect(await b.history(id)).toEqual(expected);
 		await b.compact(id);
 		expect(await b.updateCount(id)).toBe(1);
+		expect(await storedCopies(name, id)).toBe(2);
 		expect(await b.history(id)).toEqual(expected);
 		await edit(b, id, [set('zip', '50667')]);
 		expect((await b.history(id)).slice(1)).toEqual(expected);

@@ -735,31 +735,41 @@ export class KontorStore {
 	 * were made, and re-projects the contacts, all in one transaction; `cursor` (the sync log
 	 * position these bring the device to) is written in the same transaction, so a crash can never
 	 * leave the cursor ahead of the data. Receiving the same update or entry twice changes nothing
-	 * (Yjs updates are idempotent; `history` counts an entry once by its id). Returns the documents
-	 * that still miss updates these depend on (to be repaired by state vector).
+	 * the user sees (Yjs updates are idempotent; entries are kept and read once by id). Returns the
+	 * documents that still miss updates these depend on (to be repaired by state vector).
 	 */
 	async receive(items: readonly ReceivedItem[], options: { cursor?: number } = {}): Promise<ReceiveResult> {
 		return this.#serially(async () => {
 			const db = this.#db;
 			let result: { rowIds: Set<string>; rows: ContactRow[]; incomplete: string[] };
 			try {
-				result = await db.transaction('rw', [db.updates, db.contacts, db.meta], async () => {
+				result = await db.transaction('rw', [db.updates, db.contacts, db.history, db.meta], async () => {
 					const time = Date.now();
 					const read = await this.#readReceived(items);
-					// The history entries ride on their update's record (see `UpdateRecord.entries`).
+					// The history entries of a document new to this device ride on its update's record
+					// (see `UpdateRecord.entries`); a document it holds already may have them stored (a
+					// resume by snapshots sends its whole history again): `history` keeps each once.
+					const isNew = (docId: string) =>
+						!read.stored.has(docId) && (read.loaded.get(docId)?.rows ?? 0) === 0;
 					const records = items.map((item): UpdateRecord => ({
 						docId: item.docId,
 						update: item.update,
 						time,
 						device: '',
 						author: '',
-						...(item.entries && item.entries.length > 0 ? { entries: item.entries } : {}),
+						...(item.entries && item.entries.length > 0 && isNew(item.docId)
+							? { entries: item.entries }
+							: {}),
 						...(item.access ? { access: item.access } : {})
 					}));
+					const known = items
+						.filter((item) => !isNew(item.docId))
+						.flatMap((item) => (item.entries ?? []).map((e) => ({ ...e, docId: item.docId })));
 					// The writes that need no documents go first: the database stores them while this
 					// thread applies the updates and projects the rows.
 					const stored = Promise.all([
 						db.updates.bulkAdd(records, { allKeys: true }) as Promise<number[]>,
+						known.length > 0 ? db.history.bulkPut(known) : null,
 						options.cursor === undefined ? null : db.meta.put({ key: SYNC_CURSOR, value: options.cursor })
 					]);
 					// Marked as handled: should applying throw first, the transaction aborts with its error.

@@ -23,9 +23,9 @@ export interface UpdateRecord {
 	 */
 	access?: AccessInfo;
 	/**
-	 * The history entries that came with this update from another device. Kept on its record, as
-	 * the rights are, so a first sync writes no `history` record per contact; compaction moves them
-	 * into `history`, where this device's own entries are.
+	 * The history entries that came with this update from another device, when the document was
+	 * new to this device. Kept on its record, as the rights are, so a first sync writes no `history`
+	 * record per contact; compaction moves them into `history`, where every other entry is.
 	 */
 	entries?: readonly StoredEntry[];
 }
@@ -74,8 +74,9 @@ export function createDatabase(name: string, durability: 'strict' | 'relaxed' = 
 		contacts: 'key, &id, parentId, *filters, *tokens',
 		meta: 'key'
 	});
-	// History lives in its own table, written in the same transaction as its update; compaction
-	// merges updates and never drops an entry (entries received on update records move here).
+	// History lives in its own table, written in the same transaction as its update (the entries
+	// of a document received new ride on its update record, see `UpdateRecord.entries`); compaction
+	// merges updates and never drops an entry.
 	db.version(2).stores({ history: 'id, docId, [docId+time]' });
 	// Every local change waits in the outbox until the server acknowledges it. A database from
 	// before sync holds changes no server has seen: each document goes into the outbox once, as its
@@ -119,6 +120,10 @@ export function createDatabase(name: string, durability: 'strict' | 'relaxed' = 
 	// Customers are found by their different invoice recipient (the reference index of deletion).
 	// Rows from before had no invoice recipients, so the index starts complete without a rebuild.
 	db.version(6).stores({ contacts: 'key, &id, parentId, invoiceRecipientId, *filters, *tokens' });
+	// No table changes: received history entries now ride on update records, which a tab still
+	// running earlier code would drop when it compacts. The new version closes such tabs (their
+	// store reports the database closed by a newer version) before this one writes any.
+	db.version(7).stores({});
 	return db;
 }
 

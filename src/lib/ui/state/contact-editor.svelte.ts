@@ -94,7 +94,7 @@ export class ContactEditorModel {
 
 	/**
 	 * Reads everything again, but the histories of documents that did not change since they were
-	 * last read (a history is one indexed range read, but a long one is worth skipping). A load
+	 * last read (a history is two indexed range reads, but a long one is worth skipping). A load
 	 * overtaken by a newer one leaves its documents marked, so the newer one reads them.
 	 */
 	async load(change?: Pick<StoreChange, 'docIds'>): Promise<void> {
